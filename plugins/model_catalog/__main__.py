@@ -1,0 +1,5 @@
+"""``python -m model_catalog``: the same as the ``model-catalog`` command."""
+
+from .cli import main
+
+raise SystemExit(main())

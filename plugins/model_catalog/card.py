@@ -1,0 +1,105 @@
+"""A model card and the catalog of all cards."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from .errors import CardError
+from .yamlsource import Located
+
+_VERSION_PART = re.compile(r"(\d+)|([^\d]+)")
+
+
+def version_key(version: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key that orders "1.2" < "1.10" < "2.0" and "2.0-rc1" < "2.0"."""
+    parts: list[tuple[int, int | str]] = []
+    for number, text in _VERSION_PART.findall(version):
+        if number:
+            parts.append((2, int(number)))
+        elif text.strip("."):
+            parts.append((0, text.strip(".").lower()))
+    parts.append((1, ""))
+    return tuple(parts)
+
+
+@dataclass
+class Card:
+    """One valid card file: one version of one model."""
+
+    path: Path
+    """Absolute path of the YAML file."""
+    source: str
+    """The path shown to users (relative to where the catalog was loaded from)."""
+    data: dict[str, Any]
+    """The card's fields as written in the YAML file."""
+    located: Located = field(repr=False)
+
+    @property
+    def id(self) -> str:
+        return str(self.data["id"])
+
+    @property
+    def version(self) -> str:
+        return str(self.data["version"])
+
+    @property
+    def name(self) -> str:
+        return str(self.data["name"])
+
+    @property
+    def status(self) -> str:
+        return str(self.data["status"])
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.id, self.version)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"
+
+    def owner_emails(self) -> set[str]:
+        return {str(owner.get("email", "")).lower() for owner in self.data.get("owners", [])}
+
+
+@dataclass
+class Catalog:
+    """Every card found under a folder, and every error found on the way."""
+
+    cards: list[Card] = field(default_factory=list)
+    errors: list[CardError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def versions(self, model_id: str, *, include_drafts: bool = True) -> list[Card]:
+        """The versions of one model, newest first."""
+        found = [card for card in self.cards if card.id == model_id and (include_drafts or not card.is_draft)]
+        return sorted(found, key=lambda card: version_key(card.version), reverse=True)
+
+    def models(self, *, include_drafts: bool = True) -> dict[str, list[Card]]:
+        """Model id -> its versions, newest first, models sorted by id."""
+        ids = sorted({card.id for card in self.cards})
+        grouped = {model_id: self.versions(model_id, include_drafts=include_drafts) for model_id in ids}
+        return {model_id: cards for model_id, cards in grouped.items() if cards}
+
+    def get(self, model_id: str, version: str | None = None) -> Card | None:
+        for card in self.versions(model_id):
+            if version is None or card.version == version:
+                return card
+        return None
+
+    def derived_from(self, model_id: str) -> list[Card]:
+        """Cards whose ``model_details.base_model`` names ``model_id``."""
+        return [card for card in self.cards
+                if str(card.data.get("model_details", {}).get("base_model", "")).split("@")[0] == model_id]
+
+    def __iter__(self) -> Iterator[Card]:
+        return iter(self.cards)
+
+    def __len__(self) -> int:
+        return len(self.cards)

@@ -1,0 +1,136 @@
+"""Finding, reading and validating card files, one by one and as a catalog."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterable
+
+from .card import Card, Catalog
+from .errors import CardError, CatalogError
+from .schema import CardSchema
+from .validate import Validation
+from .yamlsource import YamlError, decode_card_bytes, parse_yaml
+
+CARD_SUFFIXES = (".yaml", ".yml")
+DEFAULT_MAX_BYTES = 1_000_000
+REGISTRY_NAME = "APPROVERS.yaml"
+
+
+def display_path(path: Path, root: Path | None = None) -> str:
+    """``path`` relative to ``root`` (default: the working directory) when inside it."""
+    root = (root or Path.cwd()).resolve()
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def find_card_files(paths: Iterable[Path], exclude: Iterable[Path] = ()) -> tuple[list[Path], list[CardError]]:
+    """Every card file under ``paths`` (files or folders), sorted; symlinks leaving a folder are refused."""
+    excluded = {p.resolve() for p in exclude}
+    found: list[Path] = []
+    problems: list[CardError] = []
+    for start in paths:
+        start = start.absolute()
+        if start.is_file():
+            found.append(start)
+            continue
+        if not start.is_dir():
+            problems.append(CardError(display_path(start), 0, 0, "", "no such file or folder"))
+            continue
+        top = start.resolve()
+        for folder, dirs, files in os.walk(start, followlinks=False):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                path = Path(folder) / name
+                if name.startswith(".") or not name.endswith(CARD_SUFFIXES) or path.resolve() in excluded:
+                    continue
+                if path.is_symlink() and not path.resolve().is_relative_to(top):
+                    problems.append(CardError(display_path(path), 0, 0, "",
+                                              f"is a link to {path.resolve()}, outside {display_path(top)}; "
+                                              "copy the card into the folder instead"))
+                    continue
+                found.append(path)
+    return sorted(dict.fromkeys(found)), problems
+
+
+def read_card(path: Path, validation: Validation, *, source: str | None = None,
+              max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Card | None, list[CardError]]:
+    """Read and validate one card file: the card when valid, and its errors."""
+    source = source or display_path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [CardError(source, 0, 0, "", f"cannot read the file: {exc.strerror}")]
+    try:
+        located = parse_yaml(decode_card_bytes(raw, max_bytes))
+    except YamlError as exc:
+        return None, [exc.to_card_error(source)]
+    data, errors = validation.check(located, source)
+    if errors:
+        return None, errors
+    return Card(path=path.absolute(), source=source, data=data, located=located), []
+
+
+def check_catalog(cards: list[Card]) -> list[CardError]:
+    """Checks between cards: unique (id, version), lineage that resolves."""
+    errors: list[CardError] = []
+    seen: dict[tuple[str, str], Card] = {}
+    for card in cards:
+        first = seen.setdefault(card.key, card)
+        if first is not card:
+            line, column = card.located.locate(("version",))
+            errors.append(CardError(card.source, line, column, "version",
+                                    f"{card.id} version {card.version} is already defined in {first.source}; "
+                                    "give this card another version, or remove one of the files"))
+    versions: dict[str, set[str]] = {}
+    for card in cards:
+        versions.setdefault(card.id, set()).add(card.version)
+    for card in cards:
+        base = card.data.get("model_details", {}).get("base_model")
+        if not base:
+            continue
+        base_id, _, base_version = str(base).partition("@")
+        path = ("model_details", "base_model")
+        line, column = card.located.locate(path)
+        if base_id == card.id:
+            errors.append(CardError(card.source, line, column, "model_details.base_model",
+                                    "a model cannot be its own base model"))
+        elif base_id not in versions:
+            errors.append(CardError(card.source, line, column, "model_details.base_model",
+                                    f"no model with id {base_id!r} in the catalog; use the id of another card"))
+        elif base_version and base_version not in versions[base_id]:
+            known = ", ".join(sorted(versions[base_id]))
+            errors.append(CardError(card.source, line, column, "model_details.base_model",
+                                    f"{base_id} has no version {base_version!r} (known: {known})"))
+    return errors
+
+
+def load_catalog(paths: Path | str | Iterable[Path | str] = "cards", *, schema: CardSchema | None = None,
+                 root: Path | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+                 exclude: Iterable[Path] = ()) -> Catalog:
+    """Load and validate every card under ``paths``; all errors of all cards are collected."""
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    paths = [Path(p) for p in paths]
+    exclude = list(exclude) + [p / REGISTRY_NAME for p in paths]
+    validation = Validation(schema or CardSchema.load())
+    files, problems = find_card_files(paths, exclude)
+    catalog = Catalog(errors=problems)
+    for path in files:
+        card, errors = read_card(path, validation, source=display_path(path, root), max_bytes=max_bytes)
+        catalog.errors.extend(errors)
+        if card is not None:
+            catalog.cards.append(card)
+    catalog.errors.extend(check_catalog(catalog.cards))
+    catalog.errors.sort()
+    return catalog
+
+
+def load_card(path: Path | str, *, schema: CardSchema | None = None) -> Card:
+    """Load and validate one card file; raises :class:`CatalogError` when it is invalid."""
+    card, errors = read_card(Path(path), Validation(schema or CardSchema.load()))
+    if card is None:
+        raise CatalogError(errors)
+    return card

@@ -1,0 +1,119 @@
+"""The catalog's settings: the plugin's options in mkdocs.yml, read the same way by the CLI."""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from dataclasses import MISSING, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+PLUGIN_NAME = "model-catalog"
+
+
+class SettingsError(Exception):
+    """mkdocs.yml or the plugin's options cannot be used."""
+
+
+def _option(default: Any, doc: str) -> Any:
+    return field(default=default, metadata={"doc": doc})
+
+
+@dataclass(frozen=True)
+class CatalogSettings:
+    """Options of the `model-catalog` plugin. Paths are relative to mkdocs.yml."""
+
+    cards_dir: str = _option("cards", "Folder holding the card YAML files (searched recursively).")
+    prefix: str = _option("models", "Folder of the site the catalog pages are published under.")
+    templates_dir: str | None = _option(None, "Folder of templates that override the built-in ones, file by file.")
+    schema_extension: str | None = _option(None, "YAML file whose `fields` are merged over the built-in card schema.")
+    max_card_bytes: int = _option(1_000_000, "Largest card file accepted, in bytes.")
+    edit_cards: bool = _option(True, "Link each card page to its YAML file through `repo_url` and `edit_uri`.")
+
+    base_dir: Path = field(default=Path("."), metadata={"doc": ""})
+    """Folder that relative paths are resolved against (the folder of mkdocs.yml)."""
+
+    @classmethod
+    def from_options(cls, options: dict[str, Any] | None, base_dir: Path, source: str = "mkdocs.yml") -> CatalogSettings:
+        """Check and convert the plugin's options, naming the bad one when one is bad."""
+        options = dict(options or {})
+        known = {f.name: f for f in fields(cls) if f.name != "base_dir"}
+        values: dict[str, Any] = {}
+        for name, value in options.items():
+            if name in ("enabled",):
+                continue
+            if name not in known:
+                close = difflib.get_close_matches(name, known, n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else f"; known options: {', '.join(known)}"
+                raise SettingsError(f"{source}: plugins.{PLUGIN_NAME}.{name}: unknown option{hint}")
+            if value is None and known[name].default is not None:
+                continue
+            expected = _runtime_types(typing.get_type_hints(cls)[name])
+            if value is not None and not isinstance(value, expected) or isinstance(value, bool) and bool not in expected:
+                wanted = " or ".join(t.__name__ for t in expected if t is not type(None))
+                raise SettingsError(f"{source}: plugins.{PLUGIN_NAME}.{name}: must be {wanted} (got {value!r})")
+            values[name] = value
+        return cls(**values, base_dir=base_dir)
+
+    @classmethod
+    def option_docs(cls) -> list[tuple[str, Any, str]]:
+        """(name, default, description) of every option, for the docs."""
+        return [(f.name, None if f.default is MISSING else f.default, f.metadata["doc"])
+                for f in fields(cls) if f.name != "base_dir"]
+
+    def resolve(self, path: str) -> Path:
+        return (self.base_dir / path).resolve()
+
+    @property
+    def cards_path(self) -> Path:
+        return self.resolve(self.cards_dir)
+
+    @property
+    def templates_path(self) -> Path | None:
+        return self.resolve(self.templates_dir) if self.templates_dir else None
+
+    @property
+    def schema_extension_path(self) -> Path | None:
+        return self.resolve(self.schema_extension) if self.schema_extension else None
+
+
+def _runtime_types(hint: Any) -> tuple[type, ...]:
+    if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
+        return tuple(t for arg in typing.get_args(hint) for t in _runtime_types(arg))
+    origin = typing.get_origin(hint)
+    return (origin or hint,)
+
+
+class _TolerantLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml without MkDocs: its `!ENV` and `!!python/name:` tags become None."""
+
+
+def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> None:
+    return None
+
+
+_TolerantLoader.add_multi_constructor("!", _ignore_tag)
+_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)
+
+
+def read_mkdocs_settings(config_file: Path) -> CatalogSettings:
+    """The plugin's settings from an mkdocs.yml, for use outside MkDocs (the CLI)."""
+    try:
+        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise SettingsError(f"{config_file}: cannot read: {exc}") from None
+    if not isinstance(config, dict):
+        raise SettingsError(f"{config_file}: not a MkDocs configuration (expected a mapping)")
+    options: dict[str, Any] | None = None
+    plugins = config.get("plugins") or []
+    entries = plugins.items() if isinstance(plugins, dict) else (
+        next(iter(p.items())) if isinstance(p, dict) else (p, {}) for p in plugins)
+    for name, value in entries:
+        if name == PLUGIN_NAME:
+            options = value or {}
+    if options is None:
+        raise SettingsError(f"{config_file}: the `{PLUGIN_NAME}` plugin is not listed under `plugins:`")
+    return CatalogSettings.from_options(options, config_file.parent.resolve(), source=str(config_file))

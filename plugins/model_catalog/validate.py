@@ -1,0 +1,272 @@
+"""Validation of one card document against the schema, with located, actionable errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from typing import Any, Iterator
+
+import cerberus
+from cerberus import errors as cerberus_errors
+
+from .errors import CardError, FieldPath, format_path
+from .schema import CardSchema, Rules
+from .yamlsource import Located
+
+_SPDX_OPERATOR = re.compile(r"\s+(?:AND|OR|WITH)\s+")
+_LINK_SCHEMES = ("http://", "https://", "mailto:")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+_TYPE_NAMES = {
+    "string": "a string", "integer": "a whole number", "number": "a number", "float": "a number",
+    "boolean": "true or false", "list": "a list", "dict": "a mapping of fields", "isodate": "a date (YYYY-MM-DD)",
+}
+
+
+def parse_isodate(value: object) -> dt.date | None:
+    """A date from YAML's date value or an ISO ``YYYY-MM-DD`` string; None otherwise."""
+    if isinstance(value, dt.datetime):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def describe_value(value: object) -> str:
+    """How a value reads in a message: ``'abc'``, ``92``, ``a list``."""
+    if isinstance(value, str):
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        return repr(shown)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "nothing"
+    if isinstance(value, (int, float)):
+        return f"{value:g}" if isinstance(value, float) else str(value)
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return str(value)
+
+
+class CardValidator(cerberus.Validator):
+    """Cerberus with the rules the card format adds (see card.schema.yaml)."""
+
+    licenses: frozenset[str] = frozenset()
+
+    def _validate_type_isodate(self, value: object) -> bool:
+        return parse_isodate(value) is not None
+
+    def _validate_spdx_license(self, constraint: bool, field: str, value: object) -> None:
+        """{'type': 'boolean'}"""
+        if not constraint or not isinstance(value, str) or value == "proprietary":
+            return
+        ids = [part.strip("() ") for part in _SPDX_OPERATOR.split(value.strip())]
+        unknown = [part for part in ids if part not in self.licenses and not part.startswith("LicenseRef-")]
+        for part in unknown:
+            close = difflib.get_close_matches(part, self.licenses, n=1, cutoff=0.75)
+            lower = {name.lower(): name for name in self.licenses}.get(part.lower())
+            guess = lower or (close[0] if close else None)
+            hint = f"did you mean {guess!r}?" if guess else "use an SPDX identifier (https://spdx.org/licenses/) or `proprietary`"
+            self._error(field, f"unknown license {part!r}; {hint}")
+
+    def _validate_link(self, constraint: bool, field: str, value: object) -> None:
+        """{'type': 'boolean'}"""
+        if not constraint or not isinstance(value, str):
+            return
+        text = value.strip()
+        if text.lower().startswith(_LINK_SCHEMES):
+            if re.fullmatch(r"(?i)https?://[^\s/?#]+[^\s]*|mailto:[^\s]+", text):
+                return
+            self._error(field, f"is not a valid link (got {describe_value(value)}); write a full URL such as https://example.com/page")
+        elif _SCHEME.match(text) or text.startswith("//"):
+            self._error(field, f"links must use http, https or mailto (got {describe_value(value)})")
+        elif not text or any(ch.isspace() for ch in text):
+            self._error(field, f"is not a valid link (got {describe_value(value)}); encode spaces as %20")
+
+
+class Validation:
+    """Validates card documents against one :class:`CardSchema`.
+
+    Cerberus validators are costly to build, so one per lifecycle mode is kept.
+    """
+
+    def __init__(self, schema: CardSchema):
+        self.schema = schema
+        self._validators = {mode: self._build(mode) for mode in (False, True)}
+
+    def _build(self, documented: bool) -> CardValidator:
+        validator = CardValidator(self.schema.rules_for(documented=documented))
+        validator.licenses = self.schema.licenses
+        return validator
+
+    def check(self, located: Located, file: str) -> tuple[dict[str, Any], list[CardError]]:
+        """The card's fields (keys left empty dropped) and all their errors, sorted by position."""
+        data = located.data
+        if not isinstance(data, dict):
+            kind = "a list" if isinstance(data, list) else "a single value" if data is not None else "empty (null)"
+            return {}, [CardError(file, 1, 1, "", f"a card must be a mapping of fields such as `id:` and `name:`, but this document is {kind}")]
+        data = without_empty(data)
+        status = data.get("status")
+        documented = self.schema.is_documented(status)
+        validator = self._validators[documented]
+        found: list[CardError] = []
+        if not validator.validate(data):
+            for error in _leaves(validator._errors):
+                found.append(self._explain(error, located, file, status if documented else None))
+        found.extend(self._check_semantics(data, located, file))
+        return data, sorted(set(found))
+
+    def _at(self, located: Located, file: str, path: FieldPath, message: str, *, key: bool = False) -> CardError:
+        line, column = located.locate(path, key=key)
+        return CardError(file, line, column, format_path(path), message)
+
+    def _explain(self, error: cerberus_errors.ValidationError, located: Located, file: str,
+                 status: str | None) -> CardError:
+        path: FieldPath = tuple(error.document_path)
+        rules = self.schema.rules_at(path)
+        meta = rules.get("meta", {})
+        value = error.value
+        code = error.code
+        if code == cerberus_errors.UNKNOWN_FIELD.code:
+            return self._at(located, file, path, self._unknown_field(path), key=True)
+        if code == cerberus_errors.REQUIRED_FIELD.code:
+            parent = path[:-1]
+            what = meta.get("description", "").rstrip(".")
+            why = (f"a card with status {status!r} must have it" if status and not rules.get("required")
+                   else "every card must have it")
+            message = f"missing; {why}" + (f" ({what})" if what else "")
+            line, column = located.key_marks.get(path) or located.locate(parent)
+            return CardError(file, line, column, format_path(path), message)
+        if code == cerberus_errors.BAD_TYPE.code:
+            return self._at(located, file, path, self._bad_type(path, rules, value, located))
+        if code == cerberus_errors.UNALLOWED_VALUE.code:
+            allowed = [str(option) for option in error.constraint]
+            close = difflib.get_close_matches(str(value), allowed, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            return self._at(located, file, path, f"must be one of {', '.join(allowed)} (got {describe_value(value)}){hint}")
+        if code == cerberus_errors.REGEX_MISMATCH.code:
+            wanted = meta.get("pattern") or f"text matching {error.constraint}"
+            return self._at(located, file, path, f"must be {wanted} (got {describe_value(value)})")
+        if code == cerberus_errors.MIN_VALUE.code:
+            return self._at(located, file, path, f"must be at least {error.constraint} (got {describe_value(value)})")
+        if code == cerberus_errors.MAX_VALUE.code:
+            return self._at(located, file, path, f"must be at most {error.constraint} (got {describe_value(value)})")
+        if code == cerberus_errors.MIN_LENGTH.code:
+            if isinstance(value, list):
+                why = f"; a card with status {status!r} must fill it in" if status else ""
+                noun = "entry" if error.constraint == 1 else "entries"
+                return self._at(located, file, path, f"needs at least {error.constraint} {noun} (got {len(value)}){why}")
+            return self._at(located, file, path, f"must be at least {error.constraint} characters long")
+        if code == cerberus_errors.MAX_LENGTH.code:
+            unit = "entries" if isinstance(value, list) else "characters"
+            return self._at(located, file, path, f"is too long: at most {error.constraint} {unit} (got {len(value)}); shorten it")
+        if code == cerberus_errors.EMPTY_NOT_ALLOWED.code:
+            return self._at(located, file, path, "must not be empty; fill it in or remove the key")
+        if code == cerberus_errors.NOT_NULLABLE.code:
+            return self._at(located, file, path, "has no value; fill it in or remove the key")
+        if code == cerberus_errors.CUSTOM.code and error.info:
+            return self._at(located, file, path, str(error.info[0]))
+        return self._at(located, file, path, f"is invalid ({error.rule}: {error.constraint})")
+
+    def _unknown_field(self, path: FieldPath) -> str:
+        allowed = self.schema.field_names(path[:-1])
+        name = str(path[-1])
+        close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+        if close:
+            return f"unknown field; did you mean {close[0]!r}?"
+        if allowed:
+            return f"unknown field; allowed here: {', '.join(allowed)}"
+        return "unknown field; this value takes no fields"
+
+    def _bad_type(self, path: FieldPath, rules: Rules, value: Any, located: Located) -> str:
+        wanted = rules.get("type", "")
+        wanted_list = wanted if isinstance(wanted, list) else [wanted]
+        names = " or ".join(_TYPE_NAMES.get(name, name) for name in wanted_list)
+        got = describe_value(value)
+        source = located.source_text.get(path)
+        if "string" in wanted_list and source is not None and not isinstance(value, (list, dict)):
+            return (f"must be {names}, but YAML reads {source} as {_kind(value)} {got}; "
+                    f"quote it: {path[-1]}: \"{source}\"")
+        if wanted_list == ["isodate"]:
+            if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", value):
+                return f"{value} is not a date in the calendar; write a real date as YYYY-MM-DD"
+            return f"must be a date written YYYY-MM-DD (got {got})"
+        if wanted_list == ["list"] and not isinstance(value, (list, dict)):
+            return f"must be a list (got {got}); write each entry on its own line starting with '- '"
+        return f"must be {names} (got {got})"
+
+    def _check_semantics(self, data: dict[str, Any], located: Located, file: str) -> Iterator[CardError]:
+        """Checks across fields that a per-field schema cannot express."""
+        created, updated = parse_isodate(data.get("created")), parse_isodate(data.get("updated"))
+        if created and updated and updated < created:
+            yield self._at(located, file, ("updated",), f"is before `created` ({created}); fix one of the dates")
+        metrics = data.get("metrics")
+        if isinstance(metrics, list):
+            for index, metric in enumerate(metrics):
+                if isinstance(metric, dict):
+                    yield from self._check_metric(metric, ("metrics", index), located, file)
+
+    def _check_metric(self, metric: dict[str, Any], path: FieldPath, located: Located, file: str) -> Iterator[CardError]:
+        value = metric.get("value")
+        if not _is_number(value):
+            return
+        name = metric.get("name")
+        unit = metric.get("unit")
+        key = str(name).strip().lower().replace(" ", "_").replace("-", "_") if isinstance(name, str) else ""
+        if key in self.schema.fraction_metrics and unit in (None, "fraction", "%"):
+            top = 100 if unit == "%" else 1
+            if value > top:
+                hint = f"write {name} as a percentage with unit: '%'" if unit == "%" else f"write {name} as a fraction"
+                yield self._at(located, file, path + ("value",), f"must be at most {top} (got {describe_value(value)}); {hint}")
+            elif value < 0:
+                yield self._at(located, file, path + ("value",), f"must be at least 0 (got {describe_value(value)})")
+        interval = metric.get("confidence_interval")
+        if isinstance(interval, list) and len(interval) == 2 and all(_is_number(bound) for bound in interval):
+            low, high = interval
+            ci_path = path + ("confidence_interval",)
+            if low > high:
+                yield self._at(located, file, ci_path, f"low bound {low:g} is above high bound {high:g}; write [low, high]")
+            elif not low <= value <= high:
+                yield self._at(located, file, ci_path,
+                               f"[{low:g}, {high:g}] does not contain the value {value:g}; check both")
+
+
+def without_empty(value: Any) -> Any:
+    """``value`` without mapping keys whose value is null: a key left empty is not filled in yet."""
+    if isinstance(value, dict):
+        return {key: without_empty(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [without_empty(item) for item in value]
+    return value
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "the boolean"
+    if _is_number(value):
+        return "the number"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return "the date"
+    if value is None:
+        return "null,"
+    return "the value"
+
+
+def _leaves(errors: list[cerberus_errors.ValidationError]) -> Iterator[cerberus_errors.ValidationError]:
+    for error in errors:
+        if error.is_group_error:
+            yield from _leaves(error.child_errors)
+        else:
+            yield error
