@@ -60,9 +60,10 @@ class CardValidator(cerberus.Validator):
     """Cerberus with the rules the card format adds (see card.schema.yaml)."""
 
     licenses: frozenset[str] = frozenset()
-
-    def _validate_type_isodate(self, value: object) -> bool:
-        return parse_isodate(value) is not None
+    types_mapping = {
+        **cerberus.Validator.types_mapping,
+        "isodate": cerberus.TypeDefinition("isodate", (dt.date,), (dt.datetime,)),
+    }
 
     def _validate_spdx_license(self, constraint: bool, field: str, value: object) -> None:
         """{'type': 'boolean'}"""
@@ -143,7 +144,12 @@ class Validation:
             why = (f"a card with status {status!r} must have it" if status and not rules.get("required")
                    else "every card must have it")
             message = f"missing; {why}" + (f" ({what})" if what else "")
-            line, column = located.key_marks.get(path) or located.locate(parent)
+            if path in located.key_marks:
+                line, column = located.key_marks[path]
+            elif status and not parent:
+                line, column = located.locate(("status",), key=True)
+            else:
+                line, column = located.locate(parent)
             return CardError(file, line, column, format_path(path), message)
         if code == cerberus_errors.BAD_TYPE.code:
             return self._at(located, file, path, self._bad_type(path, rules, value, located))
@@ -196,6 +202,8 @@ class Validation:
             return (f"must be {names}, but YAML reads {source} as {_kind(value)} {got}; "
                     f"quote it: {path[-1]}: \"{source}\"")
         if wanted_list == ["isodate"]:
+            if parse_isodate(value) is not None:
+                return f"must be a date, but the quotes make {value} a string; remove them"
             if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", value):
                 return f"{value} is not a date in the calendar; write a real date as YYYY-MM-DD"
             return f"must be a date written YYYY-MM-DD (got {got})"

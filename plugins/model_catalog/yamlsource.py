@@ -78,6 +78,8 @@ def _syntax_error(text: str) -> YamlError:
         problem = exc.problem or "invalid YAML"
         if exc.context:
             problem = f"{exc.context}, {problem}"
+        if exc.context_mark and mark and exc.context_mark.line != mark.line:
+            problem += f" (the construct started on line {exc.context_mark.line + 1})"
         if "\\t" in problem or "'\\t'" in problem:
             problem += "; YAML does not allow tabs for indentation, use spaces"
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -106,7 +108,7 @@ class _Builder:
         self.count += 1
         if self.count > MAX_VALUES:
             raise YamlError(*_mark(node), f"the document expands to more than {MAX_VALUES:,} values; "
-                            "remove the aliases (*name) that repeat large parts of it", path)
+                            "remove the aliases (*name) that repeat large parts of it")
         if len(path) > MAX_DEPTH:
             raise _too_deep(*_mark(node))
         if id(node) in self.active:

@@ -1,0 +1,43 @@
+"""Cards as plain JSON data, for other tools and for ``catalog.json``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from .card import Card, Catalog
+
+
+def plain(value: Any) -> Any:
+    """``value`` with dates as ISO strings, ready for JSON."""
+    if isinstance(value, dict):
+        return {str(key): plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def dumps(data: Any) -> str:
+    """Stable JSON text: sorted keys, two-space indent, UTF-8, trailing newline."""
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def card_json(card: Card) -> str:
+    return dumps(plain(card.data))
+
+
+def catalog_json(catalog: Catalog, *, include_drafts: bool, urls: dict[tuple[str, str], str]) -> str:
+    """The whole catalog, every version of every model, as one JSON document."""
+    models = []
+    for model_id, versions in catalog.models(include_drafts=include_drafts).items():
+        models.append({
+            "id": model_id,
+            "name": versions[0].name,
+            "latest_version": versions[0].version,
+            "versions": [{"url": urls.get(card.key), "source": card.source, "card": plain(card.data)}
+                         for card in versions],
+        })
+    return dumps({"format": "model-catalog/catalog", "schema_version": 1, "models": models})

@@ -1,0 +1,129 @@
+"""The MkDocs plugin: wires MkDocs events to the core, and nothing more.
+
+Only MkDocs' public plugin API is used, so forks that load MkDocs plugins
+(ProperDocs) run it too.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+
+from .errors import format_text
+from .loader import load_catalog
+from .render import TemplateRenderer
+from .schema import CardSchema, SchemaError
+from .settings import CatalogSettings, SettingsError
+from .site import CatalogSite
+
+log = get_plugin_logger(__name__)
+
+
+def _config_scheme() -> tuple[tuple[str, Any], ...]:
+    """MkDocs options generated from CatalogSettings, which checks them (one definition of each option)."""
+    scheme: list[tuple[str, Any]] = [("enabled", c.Type(bool, default=True)),
+                                     ("show_drafts", c.Optional(c.Type(bool)))]
+    for option in fields(CatalogSettings):
+        if option.name != "base_dir":
+            scheme.append((option.name, c.Optional(c.Type(object))))
+    return tuple(scheme)
+
+
+class ModelCatalogPlugin(BasePlugin):
+    """Publishes the cards under ``cards_dir`` as a catalog; fails the build on invalid cards."""
+
+    config_scheme = _config_scheme()
+
+    def __init__(self) -> None:
+        self.command = "build"
+        self.settings: CatalogSettings | None = None
+        self.site: CatalogSite | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        self.site = None
+        if not self.config["enabled"]:
+            return None
+        options = {key: value for key, value in self.config.items() if key not in ("enabled", "show_drafts")}
+        try:
+            self.settings = CatalogSettings.from_options(options, Path(config.config_file_path).parent.resolve())
+        except SettingsError as exc:
+            raise PluginError(str(exc)) from None
+        config.watch.append(str(self.settings.cards_path))
+        if self.settings.templates_path:
+            config.watch.append(str(self.settings.templates_path))
+        if self.settings.schema_extension_path:
+            config.watch.append(str(self.settings.schema_extension_path))
+        return config
+
+    @property
+    def include_drafts(self) -> bool:
+        show = self.config["show_drafts"]
+        return self.command == "serve" if show is None else bool(show)
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        """Load and check every card before MkDocs cleans the site directory."""
+        if not self.config["enabled"] or self.settings is None:
+            return
+        settings = self.settings
+        try:
+            schema = CardSchema.load(settings.schema_extension_path)
+            renderer = TemplateRenderer(settings.templates_path)
+        except SchemaError as exc:
+            raise PluginError(str(exc)) from None
+        if settings.templates_path and not settings.templates_path.is_dir():
+            raise PluginError(f"templates_dir: {settings.templates_path} is not a folder")
+        catalog = load_catalog(settings.cards_path, schema=schema, root=settings.base_dir,
+                               max_bytes=settings.max_card_bytes)
+        if catalog.errors:
+            if self.command != "serve":
+                raise PluginError(f"model-catalog: {len(catalog.errors)} error(s) in the cards:\n"
+                                  + format_text(catalog.errors))
+            for error in catalog.errors:
+                log.warning(str(error))
+        self.site = CatalogSite(catalog, renderer, prefix=settings.prefix, include_drafts=self.include_drafts,
+                                directory_urls=config.use_directory_urls, problems=catalog.errors)
+        for url in self.site.asset_urls():
+            target = config.extra_css if url.endswith(".css") else config.extra_javascript
+            if url not in [str(item) for item in target]:
+                target.append(url)
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        if self.site is None:
+            return files
+        docs_dir = Path(config.docs_dir).resolve()
+        for page in self.site.pages.values():
+            if files.get_file_from_path(page.src_uri) is not None:
+                raise PluginError(f"{page.src_uri} in docs_dir has the path of a catalog page; "
+                                  f"remove it or change the plugin's `prefix`")
+            inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
+            file = File.generated(config, page.src_uri, content=page.markdown(), inclusion=inclusion)
+            if page.card is not None and self.settings is not None and self.settings.edit_cards:
+                file.edit_uri = Path(os.path.relpath(page.card.path, docs_dir)).as_posix()
+            files.append(file)
+        for path, content in self.site.files.items():
+            if files.get_file_from_path(path) is None:
+                files.append(File.generated(config, path, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
+        return files
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if self.site is None or page.file.src_uri not in self.site.pages:
+            return html
+        rendered = self.site.render(page.file.src_uri, edit_url=page.edit_url)
+        page.toc = get_toc([{"level": 2, "id": anchor, "name": title, "children": []}
+                            for anchor, title in rendered.toc])
+        return rendered.html
+
+

@@ -1,0 +1,71 @@
+"""The Jinja environment of the catalog pages: user templates first, built-in ones second."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from .charts import format_number
+from .markdown_text import render_markdown
+
+_H2 = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', re.S)
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def builtin_templates_dir() -> Path:
+    return Path(str(resources.files("model_catalog.site_templates")))
+
+
+def _date(value: Any) -> str:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10]
+    return "" if value is None else str(value)
+
+
+def _number(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return "" if value is None else str(value)
+    return format_number(value)
+
+
+def _label(name: str) -> str:
+    """``caveats_and_recommendations`` -> ``Caveats and recommendations``."""
+    text = str(name).replace("_", " ").replace("-", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+class TemplateRenderer:
+    """Renders the built-in templates, letting a site override any of them file by file."""
+
+    def __init__(self, overrides: Path | None = None):
+        folders = [str(overrides)] if overrides else []
+        folders.append(str(builtin_templates_dir()))
+        self.folders = folders
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(folders),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=False,
+        )
+        self.env.filters.update(markdown=render_markdown, isodate=_date, number=_number, label=_label)
+
+    def render(self, name: str, **context: Any) -> str:
+        return self.env.get_template(name).render(**context)
+
+    def asset(self, name: str) -> str:
+        """A static file (script, style sheet) from the template folders."""
+        source, _, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
+        return source
+
+
+def toc_of(html: str) -> list[tuple[str, str]]:
+    """(id, title) of each ``<h2 id>`` section of rendered page HTML."""
+    return [(anchor, Markup(_TAGS.sub("", title)).strip()) for anchor, title in _H2.findall(html)]

@@ -1,0 +1,148 @@
+"""The catalog's part of a site: which pages and files exist, their URLs, and their HTML.
+
+Two phases, as cross-page data needs the whole catalog: :class:`CatalogSite`
+first lays out every page from the loaded catalog, then renders one page at a
+time when asked (the MkDocs plugin asks while MkDocs renders that page).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .card import Card, Catalog
+from .errors import CardError
+from .export import card_json, catalog_json
+from .render import TemplateRenderer, toc_of
+from .views import card_view, index_view
+
+ASSETS = ("assets/catalog.js", "assets/catalog.css")
+ASSET_DIR = "assets/model-catalog"
+
+
+@dataclass
+class SitePage:
+    """A page the catalog adds to the site."""
+
+    src_uri: str
+    """Path as if it were a Markdown file in docs_dir: ``models/x/index.md``."""
+    title: str
+    kind: str
+    """``index``, ``card`` or ``problems``."""
+    card: Card | None = None
+    is_latest: bool = False
+    in_nav: bool = False
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def markdown(self) -> str:
+        """The page's Markdown: front matter only; the body is rendered from templates."""
+        front = yaml.safe_dump({"title": self.title, **self.meta}, allow_unicode=True, sort_keys=True)
+        return f"---\n{front}---\n"
+
+
+@dataclass
+class RenderedPage:
+    html: str
+    toc: list[tuple[str, str]]
+
+
+def page_dest(src_uri: str, directory_urls: bool) -> str:
+    """The URL (relative to the site root) MkDocs gives ``src_uri``."""
+    if directory_urls:
+        folder = posixpath.dirname(src_uri)
+        return f"{folder}/" if folder else ""
+    return src_uri[:-3] + ".html"
+
+
+def relative_href(from_url: str, to_url: str) -> str:
+    """A link from the page at ``from_url`` to ``to_url`` (both relative to the site root)."""
+    from_dir = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url) + "/"
+    target = posixpath.relpath(to_url or ".", from_dir.rstrip("/") or ".")
+    if to_url.endswith("/") and target != ".":
+        target += "/"
+    elif target == ".":
+        target = "./"
+    return target
+
+
+class CatalogSite:
+    """Lays out and renders the catalog pages of one build."""
+
+    def __init__(self, catalog: Catalog, renderer: TemplateRenderer, *, prefix: str = "models",
+                 include_drafts: bool = False, directory_urls: bool = True, problems: list[CardError] | None = None):
+        self.catalog = catalog
+        self.renderer = renderer
+        self.prefix = prefix.strip("/")
+        self.include_drafts = include_drafts
+        self.directory_urls = directory_urls
+        self.problems = problems or []
+        self.pages: dict[str, SitePage] = {}
+        self.files: dict[str, str] = {}
+        self._layout()
+
+    def _path(self, *parts: str) -> str:
+        return posixpath.join(self.prefix, *parts) if self.prefix else posixpath.join(*parts)
+
+    def card_src(self, card: Card, latest: bool = False) -> str:
+        return self._path(card.id, "index.md") if latest else self._path(card.id, card.version, "index.md")
+
+    def card_url(self, card: Card) -> str:
+        return page_dest(self.card_src(card, latest=False), self.directory_urls)
+
+    def model_url(self, card: Card) -> str:
+        return page_dest(self.card_src(card, latest=True), self.directory_urls)
+
+    def json_url(self, card: Card) -> str:
+        return self._path(card.id, card.version, "card.json")
+
+    def _layout(self) -> None:
+        index = SitePage(self._path("index.md"), "Model catalog", "index", in_nav=True)
+        self.pages[index.src_uri] = index
+        if self.problems:
+            problems = SitePage(self._path("problems", "index.md"), "Catalog problems", "problems",
+                                meta={"search": {"exclude": True}})
+            self.pages[problems.src_uri] = problems
+        urls = {}
+        for versions in self.catalog.models(include_drafts=self.include_drafts).values():
+            latest = versions[0]
+            tags = [str(tag) for tag in latest.data.get("tags", [])]
+            page = SitePage(self.card_src(latest, latest=True), latest.name, "card", latest, is_latest=True,
+                            meta={"tags": tags} if tags else {})
+            self.pages[page.src_uri] = page
+            for card in versions:
+                src = self.card_src(card)
+                self.pages[src] = SitePage(src, f"{card.name} {card.version}", "card", card,
+                                           meta={"search": {"exclude": True}})
+                self.files[self.json_url(card)] = card_json(card)
+                urls[card.key] = self.card_url(card)
+        self.files[self._path("catalog.json")] = catalog_json(self.catalog, include_drafts=self.include_drafts, urls=urls)
+        for asset in ASSETS:
+            self.files[posixpath.join(ASSET_DIR, posixpath.basename(asset))] = self.renderer.asset(asset)
+
+    def asset_urls(self) -> list[str]:
+        return [posixpath.join(ASSET_DIR, posixpath.basename(asset)) for asset in ASSETS]
+
+    def render(self, src_uri: str, *, edit_url: str | None = None) -> RenderedPage:
+        """The HTML body and table of contents of one catalog page."""
+        page = self.pages[src_uri]
+        here = page_dest(src_uri, self.directory_urls)
+
+        def href(target: str) -> str:
+            return relative_href(here, target)
+
+        if page.kind == "index":
+            view = index_view(self.catalog, page_url=self.model_url, href=href, include_drafts=self.include_drafts)
+            problems_href = href(page_dest(self._path("problems", "index.md"), self.directory_urls)) if self.problems else None
+            html = self.renderer.render("index.html", view=view, problems=self.problems, problems_href=problems_href,
+                                        catalog_json_href=href(self._path("catalog.json")))
+        elif page.kind == "problems":
+            html = self.renderer.render("problems.html", problems=self.problems)
+        else:
+            assert page.card is not None
+            view = card_view(page.card, self.catalog, page_url=self.card_url, json_url=self.json_url, href=href,
+                             include_drafts=self.include_drafts, is_latest_page=page.is_latest, edit_url=edit_url)
+            html = self.renderer.render("card.html", view=view, card=view.data)
+        return RenderedPage(html, toc_of(html))

@@ -1,0 +1,71 @@
+"""Shared fixtures: the repository, the CLI as a subprocess, real MkDocs builds in temp dirs."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONWARNINGS": "ignore::DeprecationWarning"}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite the expected files of golden tests")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+def run(args: list[str], cwd: Path, timeout: float = 180) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, cwd=cwd, env=ENV, capture_output=True, text=True, timeout=timeout)
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The real `model-catalog` command, run as users run it."""
+    return run([sys.executable, "-m", "model_catalog", *args], cwd)
+
+
+def mkdocs_build(site_root: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    """A real `mkdocs build` of the site in `site_root`."""
+    return run([sys.executable, "-m", "mkdocs", "build", *extra], site_root)
+
+
+def write_site(root: Path, cards: dict[str, str] | None = None, plugin_options: str = "",
+               extra_config: str = "", copy_example_cards: bool = False) -> Path:
+    """A small MkDocs site in `root` whose cards are `cards` ({relative path: YAML text})."""
+    (root / "docs").mkdir(parents=True, exist_ok=True)
+    (root / "docs" / "index.md").write_text("# Home\n\nWelcome.\n")
+    if copy_example_cards:
+        shutil.copytree(REPO / "cards", root / "cards")
+    for name, text in (cards or {}).items():
+        path = root / "cards" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    options = textwrap.indent(textwrap.dedent(plugin_options).strip(), "      ")
+    (root / "mkdocs.yml").write_text(
+        "site_name: Test catalog\n"
+        "repo_url: https://git.example.com/ml/catalog\n"
+        "edit_uri: edit/main/docs/\n"
+        "theme:\n  name: material\n  font: false\n"
+        "plugins:\n  - search\n  - model-catalog:\n"
+        f"{options or '      cards_dir: cards'}\n"
+        f"{textwrap.dedent(extra_config)}"
+    )
+    return root
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's example catalog, built once into a temp dir; returns the site dir."""
+    out = tmp_path_factory.mktemp("example-site")
+    done = run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)], REPO)
+    assert done.returncode == 0, done.stderr
+    return out
