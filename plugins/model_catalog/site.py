@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+from markupsafe import escape
 
 from .card import Card, Catalog
 from .errors import CardError
@@ -39,7 +40,8 @@ class SitePage:
 
     def markdown(self) -> str:
         """The page's Markdown: front matter only; the body is rendered from templates."""
-        front = yaml.safe_dump({"title": self.title, **self.meta}, allow_unicode=True, sort_keys=True)
+        # Themes print the title unescaped (MkDocs' Jinja has no autoescape): escape it here.
+        front = yaml.safe_dump({"title": str(escape(self.title)), **self.meta}, allow_unicode=True, sort_keys=True)
         return f"---\n{front}---\n"
 
 

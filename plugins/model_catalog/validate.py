@@ -141,12 +141,12 @@ class Validation:
         if code == cerberus_errors.REQUIRED_FIELD.code:
             parent = path[:-1]
             what = meta.get("description", "").rstrip(".")
-            why = (f"a card with status {status!r} must have it" if status and not rules.get("required")
-                   else "every card must have it")
+            by_status = bool(status) and not rules.get("required")
+            why = f"a card with status {status!r} must have it" if by_status else "every card must have it"
             message = f"missing; {why}" + (f" ({what})" if what else "")
             if path in located.key_marks:
                 line, column = located.key_marks[path]
-            elif status and not parent:
+            elif by_status and not parent:
                 line, column = located.locate(("status",), key=True)
             else:
                 line, column = located.locate(parent)

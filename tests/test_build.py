@@ -1,0 +1,256 @@
+"""Real `mkdocs build` runs: the example catalog, the build gate, drafts, overrides, extensions."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from conftest import REPO, mkdocs_build, write_site
+
+PUBLISHED = {"image-classifier", "text-encoder", "toxicity-classifier", "credit-risk", "speech-recognizer",
+             "llm-assistant", "product-recommender", "demand-forecaster", "object-detector", "fraud-detector",
+             "document-ocr", "churn-predictor"}
+
+CARD = """\
+id: {id}
+name: {name}
+version: "{version}"
+status: {status}
+summary: Flags risky payments.
+description: |
+  Scores each payment. **Gradient boosting** over 40 features.
+owners:
+  - {{name: Ada Lovelace, email: ada@example.com, team: risk}}
+license: Apache-2.0
+task: tabular-classification
+tags: [fraud, payments]
+risk_tier: low
+created: 2025-01-10
+updated: 2025-02-01
+intended_use:
+  primary_uses: [Hold payments for review]
+  out_of_scope: [Declining payments without review]
+metrics:
+  - {{name: recall, value: 0.81, slice: card, confidence_interval: [0.78, 0.84], threshold: 0.8}}
+  - {{name: recall, value: 0.74, slice: wallet, confidence_interval: [0.70, 0.78], threshold: 0.8}}
+training_data: [{{name: Payments 2024}}]
+evaluation_data: [{{name: Payments 2025-Q1}}]
+ethical_considerations: [{{risk: Blocks legitimate customers, mitigation: Human review of every hold}}]
+limitations: [Unseen merchants are scored poorly]
+"""
+
+
+def card(id: str = "fraud", name: str = "Fraud", version: str = "1.0", status: str = "in_review") -> str:
+    return CARD.format(id=id, name=name, version=version, status=status)
+
+
+class Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.hrefs.append(value)
+
+
+def local_links(page: Path, site: Path) -> list[str]:
+    parser = Links()
+    parser.feed(page.read_text())
+    url = page.relative_to(site).as_posix()
+    found = []
+    for href in parser.hrefs:
+        if urlsplit(href).scheme or href.startswith(("#", "//")):
+            continue
+        target = urlsplit(urljoin(url, href)).path.lstrip("/")
+        found.append(target)
+    return found
+
+
+def resolves(site: Path, target: str) -> bool:
+    path = site / target
+    return path.is_file() or (path / "index.html").is_file()
+
+
+def test_index_lists_every_published_model_and_no_draft(example_site: Path) -> None:
+    html = (example_site / "models" / "index.html").read_text()
+    rows = re.findall(r'<tr data-mc-row', html)
+    assert len(rows) == len(PUBLISHED)
+    for model_id in PUBLISHED:
+        assert f'href="{model_id}/"' in html
+    assert "support-ticket-router" not in html
+    assert not (example_site / "models" / "support-ticket-router").exists()
+    assert 'data-mc-facet="task"' in html and 'data-mc-facet="risk"' in html
+
+
+def test_each_model_has_a_latest_page_and_a_page_per_version(example_site: Path) -> None:
+    for card_file in (REPO / "cards").rglob("*.yaml"):
+        model_id, version = card_file.parent.name, card_file.stem
+        if model_id not in PUBLISHED:
+            continue
+        assert (example_site / "models" / model_id / version / "index.html").is_file()
+        assert (example_site / "models" / model_id / version / "card.json").is_file()
+        assert (example_site / "models" / model_id / "index.html").is_file()
+
+
+def test_card_page_renders_every_section_failures_first(example_site: Path) -> None:
+    html = (example_site / "models" / "image-classifier" / "index.html").read_text()
+    sections = ["where-it-fails", "description", "intended-use", "metrics", "factors", "evaluation-data",
+                "training-data", "ethical-considerations", "caveats", "model-details", "lineage",
+                "environmental-impact", "links", "owners", "approvals", "versions"]
+    positions = [html.index(f'id="{section}"') for section in sections]
+    assert positions == sorted(positions)
+    assert "May misclassify rare images" in html
+    assert html.index("May misclassify rare images") < html.index('id="description"')
+    assert '<svg class="mc-chart__svg"' in html and "<title id=" in html and "<desc id=" in html
+    assert "0.92" in html
+
+
+def test_old_versions_say_a_newer_one_exists_and_deprecated_ones_say_so(example_site: Path) -> None:
+    old = (example_site / "models" / "credit-risk" / "1.0" / "index.html").read_text()
+    assert "A newer version of" in old and "Go to version 2.0" in old
+    assert "mc-banner--warning" in old and "Deprecated:" in old
+    new = (example_site / "models" / "credit-risk" / "2.0" / "index.html").read_text()
+    assert "A newer version of" not in new
+
+
+def test_lineage_links_both_ways(example_site: Path) -> None:
+    detector = (example_site / "models" / "object-detector" / "index.html").read_text()
+    assert re.search(r'Built on: <a href="\.\./image-classifier/1\.0/">', detector)
+    base = (example_site / "models" / "image-classifier" / "index.html").read_text()
+    assert re.search(r'<a href="\.\./object-detector/1\.0/">', base)
+
+
+def test_every_local_link_on_catalog_pages_resolves(example_site: Path) -> None:
+    pages = list((example_site / "models").rglob("index.html"))
+    assert len(pages) > 20
+    for page in pages:
+        for target in local_links(page, example_site):
+            assert resolves(example_site, target), f"{page}: broken link {target}"
+
+
+def test_card_pages_are_not_in_the_navigation(example_site: Path) -> None:
+    for page, index_href in [(example_site / "index.html", "models/"),
+                             (example_site / "models" / "credit-risk" / "index.html", "../")]:
+        nav = page.read_text().split('<nav class="md-nav md-nav--primary"', 1)[1].split("</nav>", 1)[0]
+        assert "credit-risk" not in nav and "image-classifier" not in nav
+        assert f'href="{index_href}"' in nav  # the index is in the navigation
+
+
+def test_edit_link_points_at_the_card_yaml(example_site: Path) -> None:
+    html = (example_site / "models" / "credit-risk" / "2.0" / "index.html").read_text()
+    assert 'href="https://git.acme.example/ml/model-catalog/edit/main/cards/credit-risk/2.0.yaml"' in html
+
+
+def test_catalog_json_holds_every_version(example_site: Path) -> None:
+    data = json.loads((example_site / "models" / "catalog.json").read_text())
+    models = {model["id"]: model for model in data["models"]}
+    assert set(models) == PUBLISHED
+    assert [v["card"]["version"] for v in models["credit-risk"]["versions"]] == ["2.0", "1.0"]
+    assert models["credit-risk"]["latest_version"] == "2.0"
+    card = json.loads((example_site / "models" / "image-classifier" / "1.0" / "card.json").read_text())
+    assert card["metrics"][0] == {**card["metrics"][0], "name": "accuracy", "value": 0.92}
+    assert card["created"] == "2024-04-08" or re.fullmatch(r"\d{4}-\d{2}-\d{2}", card["created"])
+
+
+def test_search_index_has_card_text_once(example_site: Path) -> None:
+    index = json.loads((example_site / "search" / "search_index.json").read_text())
+    locations = {doc["location"].split("#")[0] for doc in index["docs"]
+                 if "May misclassify rare images" in doc["text"]}
+    assert locations == {"models/image-classifier/"}
+
+
+def test_invalid_card_fails_the_build_and_leaves_the_old_site(tmp_path: Path) -> None:
+    write_site(tmp_path, {"fraud/1.0.yaml": card()})
+    assert mkdocs_build(tmp_path).returncode == 0
+    sentinel = tmp_path / "site" / "sentinel.txt"
+    sentinel.write_text("previous deploy")
+    old_index = (tmp_path / "site" / "models" / "index.html").read_text()
+    (tmp_path / "cards" / "fraud" / "1.0.yaml").write_text(card().replace("value: 0.81", "value: 81"))
+    (tmp_path / "cards" / "other.yaml").write_text("id: x\nname: [\n")
+    done = mkdocs_build(tmp_path)
+    assert done.returncode != 0
+    assert "cards/fraud/1.0.yaml:20:27: metrics[0].value: must be at most 1 (got 81); write recall as a fraction" in done.stderr
+    assert "cards/other.yaml:3:1: YAML syntax error" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert sentinel.read_text() == "previous deploy"
+    assert (tmp_path / "site" / "models" / "index.html").read_text() == old_index
+
+
+def test_drafts_are_left_out_of_a_build_unless_asked(tmp_path: Path) -> None:
+    write_site(tmp_path, {"fraud/1.0.yaml": card(), "fraud/2.0.yaml": card(version="2.0", status="draft")})
+    assert mkdocs_build(tmp_path).returncode == 0
+    assert not (tmp_path / "site" / "models" / "fraud" / "2.0").exists()
+    assert "Go to version" not in (tmp_path / "site" / "models" / "fraud" / "1.0" / "index.html").read_text()
+    write_site(tmp_path, {}, plugin_options="cards_dir: cards\nshow_drafts: true")
+    assert mkdocs_build(tmp_path).returncode == 0
+    draft = (tmp_path / "site" / "models" / "fraud" / "2.0" / "index.html").read_text()
+    assert "mc-banner--draft" in draft
+
+
+def test_directory_urls_off_gives_working_links(tmp_path: Path) -> None:
+    write_site(tmp_path, {"fraud/1.0.yaml": card(), "fraud/2.0.yaml": card(version="2.0")},
+               extra_config="use_directory_urls: false\n")
+    assert mkdocs_build(tmp_path).returncode == 0
+    site = tmp_path / "site"
+    page = site / "models" / "fraud" / "1.0" / "index.html"
+    assert 'href="../2.0/index.html"' in page.read_text()
+    for target in local_links(page, site) + local_links(site / "models" / "index.html", site):
+        assert (site / target).is_file(), target
+
+
+def test_a_template_override_replaces_one_partial_only(tmp_path: Path) -> None:
+    write_site(tmp_path, {"fraud/1.0.yaml": card()}, plugin_options="cards_dir: cards\ntemplates_dir: overrides")
+    (tmp_path / "overrides" / "partials").mkdir(parents=True)
+    (tmp_path / "overrides" / "partials" / "owners.html").write_text(
+        '<h2 id="owners">Who to call</h2><p class="team-contact">{{ card.owners[0].name }} on call</p>')
+    assert mkdocs_build(tmp_path).returncode == 0
+    html = (tmp_path / "site" / "models" / "fraud" / "index.html").read_text()
+    assert '<p class="team-contact">Ada Lovelace on call</p>' in html
+    assert 'id="where-it-fails"' in html  # the rest still comes from the package
+
+
+def test_card_values_are_escaped_and_markdown_is_sanitised(tmp_path: Path) -> None:
+    hostile = card(name="<script>alert(1)</script>Fraud").replace(
+        "Scores each payment.", "Scores <img src=x onerror=alert(1)> each [payment](javascript:alert(1)).")
+    write_site(tmp_path, {"fraud/1.0.yaml": hostile})
+    assert mkdocs_build(tmp_path).returncode == 0
+    html = (tmp_path / "site" / "models" / "fraud" / "index.html").read_text()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;Fraud" in html
+    assert "onerror" not in html and "javascript:" not in html
+
+
+def test_schema_extension_tightens_and_extends_the_format(tmp_path: Path) -> None:
+    write_site(tmp_path, {"fraud/1.0.yaml": card() + "cost_center: CC-1234\n"},
+               plugin_options="cards_dir: cards\nschema_extension: org-schema.yaml")
+    (tmp_path / "org-schema.yaml").write_text(
+        "fields:\n"
+        "  cost_center: {type: string, regex: 'CC-[0-9]{4}', meta: {description: Finance cost centre.}}\n"
+        "  task: {allowed: [tabular-classification, text-classification]}\n"
+        "  caveats_and_recommendations: {required: true}\n")
+    done = mkdocs_build(tmp_path)
+    assert done.returncode != 0
+    assert "cards/fraud/1.0.yaml:1:1: caveats_and_recommendations: missing; every card must have it" in done.stderr
+    path = tmp_path / "cards" / "fraud" / "1.0.yaml"
+    path.write_text(path.read_text() + "caveats_and_recommendations: [Recalibrate monthly]\n")
+    assert mkdocs_build(tmp_path).returncode == 0
+    html = (tmp_path / "site" / "models" / "fraud" / "index.html").read_text()
+    assert "Additional information" in html and "CC-1234" in html
+    path.write_text(path.read_text().replace("task: tabular-classification", "task: object-detection"))
+    done = mkdocs_build(tmp_path)
+    assert "task: must be one of tabular-classification, text-classification (got 'object-detection')" in done.stderr
+
+
+def test_catalog_page_path_clash_is_reported(tmp_path: Path) -> None:
+    write_site(tmp_path, {"fraud/1.0.yaml": card()})
+    (tmp_path / "docs" / "models").mkdir()
+    (tmp_path / "docs" / "models" / "index.md").write_text("# Mine\n")
+    done = mkdocs_build(tmp_path)
+    assert done.returncode != 0 and "has the path of a catalog page" in done.stderr

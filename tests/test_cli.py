@@ -1,0 +1,151 @@
+"""The `model-catalog` command as a subprocess: exit codes, output formats, new cards."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, run_cli, write_site
+
+BROKEN = """\
+id: credit-risk
+name: Credit risk
+version: "2.0"
+status: draft
+owners:
+  - {name: Grace Hopper, email: grace@example.com, team: risk}
+metrics:
+  - name: roc_auc
+    value: 0.81
+  - name: accuracy
+    value: 92
+"""
+
+
+@pytest.fixture
+def broken_site(tmp_path: Path) -> Path:
+    return write_site(tmp_path, {"credit-risk/2.0.yaml": BROKEN, "ok/1.0.yaml": BROKEN.replace("credit-risk", "ok").replace("value: 92", "value: 0.92")})
+
+
+def test_example_catalog_is_valid() -> None:
+    done = run_cli("validate", cwd=REPO)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout == ""
+    assert "15 card(s) valid" in done.stderr
+
+
+def test_text_format_names_file_line_column_field_and_fix(broken_site: Path) -> None:
+    done = run_cli("validate", cwd=broken_site)
+    assert done.returncode == 1
+    assert done.stdout == (
+        "cards/credit-risk/2.0.yaml:11:12: metrics[1].value: must be at most 1 (got 92); write accuracy as a fraction\n"
+    )
+    assert "1 error in 1 file(s); 1 card(s) valid" in done.stderr
+
+
+def test_github_format_prints_workflow_commands(broken_site: Path) -> None:
+    done = run_cli("validate", "--format", "github", cwd=broken_site)
+    assert done.returncode == 1
+    assert done.stdout.strip() == (
+        "::error file=cards/credit-risk/2.0.yaml,line=11,col=12,title=metrics[1].value::"
+        "must be at most 1 (got 92); write accuracy as a fraction"
+    )
+
+
+def test_json_format_is_a_list_of_located_errors(broken_site: Path) -> None:
+    done = run_cli("validate", "--format", "json", cwd=broken_site)
+    assert done.returncode == 1
+    assert json.loads(done.stdout) == [{
+        "file": "cards/credit-risk/2.0.yaml", "line": 11, "column": 12, "path": "metrics[1].value",
+        "message": "must be at most 1 (got 92); write accuracy as a fraction", "severity": "error",
+    }]
+
+
+def test_json_format_of_a_clean_catalog_is_an_empty_list() -> None:
+    done = run_cli("validate", "--format", "json", cwd=REPO)
+    assert (done.returncode, json.loads(done.stdout)) == (0, [])
+
+
+def test_all_errors_of_all_cards_in_one_run(tmp_path: Path) -> None:
+    golden = Path(__file__).parent / "golden" / "errors"
+    shutil.copytree(golden, tmp_path / "cards", ignore=shutil.ignore_patterns("*.txt"))
+    done = run_cli("validate", "cards", cwd=tmp_path)
+    assert done.returncode == 1
+    files = {line.split(":")[0] for line in done.stdout.splitlines()}
+    inputs = {p.relative_to(tmp_path).as_posix() for p in (tmp_path / "cards").rglob("*.yaml")}
+    # every broken file reports, except the one of a duplicate pair that is reported against the other
+    assert inputs - files == {"cards/duplicate-version/ocr/1.2-copy.yaml"}
+    assert "Traceback" not in done.stderr
+
+
+def test_explicit_paths_override_mkdocs_yml(broken_site: Path) -> None:
+    done = run_cli("validate", "cards/ok", cwd=broken_site)
+    assert done.returncode == 0, done.stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (["validate", "--format", "xml"], "invalid choice"),
+    (["validate", "missing-folder"], None),
+    (["--config", "nope.yml", "validate"], "nope.yml: no such file"),
+    (["frobnicate"], "invalid choice"),
+])
+def test_usage_errors_exit_2_without_traceback(tmp_path: Path, args: list[str], message: str | None) -> None:
+    done = run_cli(*args, cwd=tmp_path)
+    if message is None:  # a path that does not exist is an invalid input, reported like a card error
+        assert done.returncode == 1
+        assert "missing-folder: no such file or folder" in done.stdout
+    else:
+        assert done.returncode == 2
+        assert message in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_bad_plugin_option_is_a_usage_error(tmp_path: Path) -> None:
+    write_site(tmp_path, plugin_options="cards_dirr: cards")
+    done = run_cli("validate", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "plugins.model-catalog.cards_dirr: unknown option; did you mean 'cards_dir'?" in done.stderr
+
+
+def test_new_writes_a_draft_that_validates_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    write_site(tmp_path)
+    done = run_cli("new", "fraud-detector", "--owner", "Ada Lovelace <ada@example.com>", "--team", "risk",
+                   "--version", "1.0", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    card = tmp_path / "cards" / "fraud-detector" / "1.0.yaml"
+    assert done.stdout.strip() == "cards/fraud-detector/1.0.yaml"
+    text = card.read_text()
+    for section in ("summary:", "description:", "intended_use:", "  out_of_scope:", "metrics:", "limitations:",
+                    "ethical_considerations:", "training_data:", "evaluation_data:", "environmental_impact:"):
+        assert f"\n{section}" in text, section
+    assert run_cli("validate", cwd=tmp_path).returncode == 0
+    again = run_cli("new", "fraud-detector", "--owner", "Ada Lovelace <ada@example.com>", "--version", "1.0", cwd=tmp_path)
+    assert again.returncode == 2 and "already exists" in again.stderr
+    assert card.read_text() == text
+
+
+def test_new_card_sent_to_review_lists_every_missing_section(tmp_path: Path) -> None:
+    write_site(tmp_path)
+    run_cli("new", "churn", "--owner", "Ada Lovelace <ada@example.com>", "--team", "growth", cwd=tmp_path)
+    card = tmp_path / "cards" / "churn" / "0.1.0.yaml"
+    card.write_text(card.read_text().replace("status: draft", "status: in_review"))
+    done = run_cli("validate", cwd=tmp_path)
+    assert done.returncode == 1
+    missing = {line.split(": ")[1] for line in done.stdout.splitlines()}
+    assert missing == {"summary", "description", "license", "task", "risk_tier", "intended_use.primary_uses",
+                       "intended_use.out_of_scope", "metrics", "evaluation_data", "training_data", "ethical_considerations", "limitations"}
+
+
+def test_new_rejects_a_bad_id(tmp_path: Path) -> None:
+    done = run_cli("new", "../escape", "--owner", "A B <a@b.io>", cwd=tmp_path)
+    assert done.returncode == 2 and "is not a valid id" in done.stderr
+    assert not any(tmp_path.parent.glob("escape*"))
+
+
+def test_python_dash_m_and_console_script_agree() -> None:
+    script = Path(__import__("sys").executable).parent / "model-catalog"
+    from conftest import run
+    assert run([str(script), "validate"], REPO).returncode == 0
