@@ -21,6 +21,7 @@ from mkdocs.structure.toc import get_toc
 
 from .errors import format_text
 from .loader import load_catalog
+from .reference import expand_markers
 from .render import TemplateRenderer
 from .schema import CardSchema, SchemaError
 from .settings import CatalogSettings, SettingsError
@@ -31,8 +32,7 @@ log = get_plugin_logger(__name__)
 
 def _config_scheme() -> tuple[tuple[str, Any], ...]:
     """MkDocs options generated from CatalogSettings, which checks them (one definition of each option)."""
-    scheme: list[tuple[str, Any]] = [("enabled", c.Type(bool, default=True)),
-                                     ("show_drafts", c.Optional(c.Type(bool)))]
+    scheme: list[tuple[str, Any]] = [("enabled", c.Type(bool, default=True))]
     for option in fields(CatalogSettings):
         if option.name != "base_dir":
             scheme.append((option.name, c.Optional(c.Type(object))))
@@ -47,6 +47,7 @@ class ModelCatalogPlugin(BasePlugin):
     def __init__(self) -> None:
         self.command = "build"
         self.settings: CatalogSettings | None = None
+        self.schema: CardSchema | None = None
         self.site: CatalogSite | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -56,7 +57,7 @@ class ModelCatalogPlugin(BasePlugin):
         self.site = None
         if not self.config["enabled"]:
             return None
-        options = {key: value for key, value in self.config.items() if key not in ("enabled", "show_drafts")}
+        options = {key: value for key, value in self.config.items() if key != "enabled"}
         try:
             self.settings = CatalogSettings.from_options(options, Path(config.config_file_path).parent.resolve())
         except SettingsError as exc:
@@ -70,8 +71,8 @@ class ModelCatalogPlugin(BasePlugin):
 
     @property
     def include_drafts(self) -> bool:
-        show = self.config["show_drafts"]
-        return self.command == "serve" if show is None else bool(show)
+        show = self.settings.show_drafts if self.settings else None
+        return self.command == "serve" if show is None else show
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         """Load and check every card before MkDocs cleans the site directory."""
@@ -79,7 +80,7 @@ class ModelCatalogPlugin(BasePlugin):
             return
         settings = self.settings
         try:
-            schema = CardSchema.load(settings.schema_extension_path)
+            self.schema = schema = CardSchema.load(settings.schema_extension_path)
             renderer = TemplateRenderer(settings.templates_path)
         except SchemaError as exc:
             raise PluginError(str(exc)) from None
@@ -117,6 +118,12 @@ class ModelCatalogPlugin(BasePlugin):
             if files.get_file_from_path(path) is None:
                 files.append(File.generated(config, path, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
         return files
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        """Expand the reference markers of the site's own docs pages."""
+        if self.schema is None or "model-catalog:" not in markdown:
+            return markdown
+        return expand_markers(markdown, self.schema)
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if self.site is None or page.file.src_uri not in self.site.pages:

@@ -32,6 +32,7 @@ class CatalogSettings:
     schema_extension: str | None = _option(None, "YAML file whose `fields` are merged over the built-in card schema.")
     max_card_bytes: int = _option(1_000_000, "Largest card file accepted, in bytes.")
     edit_cards: bool = _option(True, "Link each card page to its YAML file through `repo_url` and `edit_uri`.")
+    show_drafts: bool | None = _option(None, "Publish draft cards; `null` shows them under `mkdocs serve` only.")
 
     base_dir: Path = field(default=Path("."), metadata={"doc": ""})
     """Folder that relative paths are resolved against (the folder of mkdocs.yml)."""
