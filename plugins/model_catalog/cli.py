@@ -40,7 +40,8 @@ def _schema(settings: CatalogSettings) -> CardSchema:
 def cmd_validate(args: argparse.Namespace) -> int:
     settings = _settings(args)
     paths = [Path(p) for p in args.paths] or [settings.cards_path]
-    catalog = load_catalog(paths, schema=_schema(settings), max_bytes=settings.max_card_bytes)
+    catalog = load_catalog(paths, schema=_schema(settings), max_bytes=settings.max_card_bytes,
+                           context=settings.cards_path if args.paths else None)
     if args.format == "json":
         print(format_json(catalog.errors))
     elif args.format == "github":

@@ -76,14 +76,16 @@ def read_card(path: Path, validation: Validation, *, source: str | None = None,
 def check_catalog(cards: list[Card]) -> list[CardError]:
     """Checks between cards: unique (id, version), lineage that resolves."""
     errors: list[CardError] = []
-    seen: dict[tuple[str, str], Card] = {}
+    groups: dict[tuple[str, str], list[Card]] = {}
     for card in cards:
-        first = seen.setdefault(card.key, card)
-        if first is not card:
+        groups.setdefault(card.key, []).append(card)
+    for group in groups.values():
+        for card in group if len(group) > 1 else ():
+            others = ", ".join(other.source for other in group if other is not card)
             line, column = card.located.locate(("version",))
             errors.append(CardError(card.source, line, column, "version",
-                                    f"{card.id} version {card.version} is already defined in {first.source}; "
-                                    "give this card another version, or remove one of the files"))
+                                    f"{card.id} version {card.version} is also defined in {others}; "
+                                    "give one of them another version, or remove one of the files"))
     versions: dict[str, set[str]] = {}
     for card in cards:
         versions.setdefault(card.id, set()).add(card.version)
@@ -109,21 +111,33 @@ def check_catalog(cards: list[Card]) -> list[CardError]:
 
 def load_catalog(paths: Path | str | Iterable[Path | str] = "cards", *, schema: CardSchema | None = None,
                  root: Path | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-                 exclude: Iterable[Path] = ()) -> Catalog:
-    """Load and validate every card under ``paths``; all errors of all cards are collected."""
+                 exclude: Iterable[Path] = (), context: Path | None = None) -> Catalog:
+    """Load and validate every card under ``paths``; all errors of all cards are collected.
+
+    With ``context`` (the whole cards folder), checks between cards (lineage,
+    duplicate versions) also see the cards there, but only errors of the cards
+    under ``paths`` are reported: validating one file gives no false lineage errors.
+    """
     if isinstance(paths, (str, Path)):
         paths = [paths]
     paths = [Path(p) for p in paths]
-    exclude = list(exclude) + [p / REGISTRY_NAME for p in paths]
+    exclude = list(exclude) + [p / REGISTRY_NAME for p in [*paths, *([context] if context else [])]]
     validation = Validation(schema or CardSchema.load())
     files, problems = find_card_files(paths, exclude)
+    wanted = {display_path(path, root) for path in files}
+    if context is not None and context.is_dir():
+        files = sorted(set(files) | set(find_card_files([context], exclude)[0]))
     catalog = Catalog(errors=problems)
+    everything: list[Card] = []
     for path in files:
-        card, errors = read_card(path, validation, source=display_path(path, root), max_bytes=max_bytes)
-        catalog.errors.extend(errors)
+        source = display_path(path, root)
+        card, errors = read_card(path, validation, source=source, max_bytes=max_bytes)
+        if source in wanted:
+            catalog.errors.extend(errors)
         if card is not None:
-            catalog.cards.append(card)
-    catalog.errors.extend(check_catalog(catalog.cards))
+            everything.append(card)
+    catalog.cards = [card for card in everything if card.source in wanted]
+    catalog.errors.extend(error for error in check_catalog(everything) if error.file in wanted)
     catalog.errors.sort()
     return catalog
 

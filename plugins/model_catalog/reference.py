@@ -12,7 +12,7 @@ from typing import Any
 from .schema import CardSchema, Rules
 from .settings import CatalogSettings
 
-MARKER = re.compile(r"^<!--\s*model-catalog:\s*(field-reference|options-reference)\s*-->\s*$", re.M)
+MARKER = re.compile(r"^<!--[ \t]*model-catalog:[ \t]*(field-reference|options-reference)[ \t]*-->[ \t]*$", re.M)
 
 
 def _cell(text: Any) -> str:

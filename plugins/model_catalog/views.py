@@ -103,8 +103,10 @@ def card_view(card: Card, catalog: Catalog, *, page_url: Callable[[Card], str], 
     base_ref = card.data.get("model_details", {}).get("base_model")
     if base_ref:
         base_id, _, base_version = str(base_ref).partition("@")
-        target = catalog.get(base_id, base_version or None)
-        if target is not None and (include_drafts or not target.is_draft):
+        candidates = [v for v in catalog.versions(base_id, include_drafts=include_drafts)
+                      if not base_version or v.version == base_version]
+        target = candidates[0] if candidates else None
+        if target is not None:
             base = {"name": target.name, "version": target.version, "href": href(page_url(target))}
     derived = [{"name": other.name, "version": other.version, "href": href(page_url(other))}
                for other in catalog.derived_from(card.id) if include_drafts or not other.is_draft]

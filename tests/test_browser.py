@@ -1,0 +1,201 @@
+"""What readers see, in a real Chromium driven by Playwright, on the built example catalog."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import re
+import threading
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+
+from conftest import REPO
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(example_site: Path) -> Iterator[str]:
+    handler = functools.partial(QuietHandler, directory=str(example_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run the tests with ./dev test, which installs Debian's chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, site_url: str) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("request", lambda request: request.url.startswith(site_url) or request.url.startswith("data:")
+            or errors.append(f"outside request: {request.url}"))
+    yield page
+    context.close()
+    assert errors == [], errors
+
+
+def latest_cards(example_site: Path) -> dict[str, dict]:
+    data = json.loads((example_site / "models" / "catalog.json").read_text())
+    return {model["id"]: model["versions"][0]["card"] for model in data["models"]}
+
+
+def visible_models(page: Page) -> set[str]:
+    paths = page.eval_on_selector_all("tr[data-mc-row]:not([hidden]) td:first-child a",
+                                      "links => links.map(a => new URL(a.href).pathname)")
+    return {path.strip("/").split("/")[1] for path in paths}
+
+
+def count_of(page: Page, facet: str, value: str) -> int:
+    label = page.locator(f'[data-mc-facet="{facet}"] label:has(input[value="{value}"]) [data-mc-count]')
+    return int(label.inner_text())
+
+
+def test_material_search_finds_a_model_by_a_word_of_its_description(page: Page, site_url: str) -> None:
+    page.goto(site_url)
+    search = page.locator("input.md-search__input")
+    search.click()
+    search.press_sequentially("upsampled", delay=30)
+    result = page.locator(".md-search-result__item").first
+    expect(result).to_contain_text("Acme Voice Transcriber", timeout=15_000)
+    result.locator("a").first.click()
+    expect(page).to_have_url(re.compile(re.escape(site_url + "models/speech-recognizer/") + r"(\?[^#]*)?(#.*)?$"))
+
+
+def test_facets_narrow_rows_update_counts_and_live_in_the_url(page: Page, site_url: str, example_site: Path) -> None:
+    cards = latest_cards(example_site)
+    page.goto(site_url + "models/")
+    expect(page.locator("[data-mc-filters]")).to_be_visible()
+    assert visible_models(page) == set(cards)
+
+    page.locator('[data-mc-facet="risk"] input[value="high"]').check()
+    high = {model_id for model_id, card in cards.items() if card.get("risk_tier") == "high"}
+    assert visible_models(page) == high
+    tabular_high = {m for m in high if cards[m]["task"] == "tabular-classification"}
+    assert count_of(page, "task", "tabular-classification") == len(tabular_high)
+    assert count_of(page, "risk", "low") == sum(card.get("risk_tier") == "low" for card in cards.values())
+
+    page.locator('[data-mc-facet="task"] input[value="tabular-classification"]').check()
+    assert visible_models(page) == tabular_high
+    expect(page.locator("[data-mc-result-count]")).to_have_text(f"{len(tabular_high)} of {len(cards)} models")
+
+    url = page.url
+    assert "risk=high" in url and "task=tabular-classification" in url
+    page.goto("about:blank")
+    page.goto(url)
+    expect(page.locator('[data-mc-facet="risk"] input[value="high"]')).to_be_checked()
+    assert visible_models(page) == tabular_high
+
+    page.locator("[data-mc-reset]").click()
+    expect(page.locator("[data-mc-result-count]")).to_have_text(f"{len(cards)} models")
+    assert visible_models(page) == set(cards)
+
+
+def test_free_text_filter_and_sorting(page: Page, site_url: str, example_site: Path) -> None:
+    cards = latest_cards(example_site)
+    page.goto(site_url + "models/?q=whisper")
+    assert visible_models(page) == {m for m, c in cards.items() if "whisper" in " ".join(c.get("tags", [])).lower()
+                                    or "whisper" in c.get("summary", "").lower()}
+    page.goto(site_url + "models/")
+    page.locator('th[data-mc-sort="updated"] button').click()
+    expect(page.locator('th[data-mc-sort="updated"]')).to_have_attribute("aria-sort", "descending")
+    dates = page.eval_on_selector_all("tr[data-mc-row]", "rows => rows.map(r => r.dataset.sortUpdated)")
+    assert dates == sorted(dates, reverse=True)
+    assert "sort=-updated" in page.url
+
+
+def test_catalog_works_with_the_keyboard_alone(page: Page, site_url: str) -> None:
+    page.goto(site_url + "models/")
+    page.locator("#mc-q").focus()
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.value") == "high":
+            break
+    else:
+        pytest.fail("the risk facet cannot be reached with Tab")
+    page.keyboard.press("Space")
+    expect(page.locator('[data-mc-facet="risk"] input[value="high"]')).to_be_checked()
+    assert "risk=high" in page.url
+    page.locator('th[data-mc-sort="name"] button').focus()
+    page.keyboard.press("Enter")
+    expect(page.locator('th[data-mc-sort="name"]')).to_have_attribute("aria-sort", "descending")
+
+
+def test_card_page_shows_failures_first_chart_and_versions(page: Page, site_url: str) -> None:
+    page.goto(site_url + "models/credit-risk/1.0/")
+    failures = page.locator("section.mc-failures")
+    expect(failures).to_be_visible()
+    assert failures.bounding_box()["y"] < page.locator("#metrics").bounding_box()["y"]
+    chart = page.locator("figure.mc-chart svg").first
+    expect(chart).to_be_visible()
+    assert chart.bounding_box()["width"] > 300
+    expect(page.locator(".mc-banner--info")).to_contain_text("A newer version")
+    versions = page.locator("ul.mc-versions li")
+    expect(versions).to_have_count(2)
+    page.locator("ul.mc-versions a", has_text="2.0").click()
+    expect(page).to_have_url(site_url + "models/credit-risk/2.0/")
+    expect(page.locator(".mc-banner--info")).to_have_count(0)
+
+
+def test_instant_navigation_keeps_the_catalog_working(page: Page, site_url: str) -> None:
+    page.goto(site_url)
+    page.locator("nav.md-nav--primary a", has_text="Models").first.click()
+    expect(page.locator("[data-mc-filters]")).to_be_visible()
+    page.locator('[data-mc-facet="risk"] input[value="low"]').check()
+    assert "risk=low" in page.url
+
+
+def test_no_console_errors_on_any_page_and_screenshots(page: Page, site_url: str, example_site: Path) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    pages = sorted(p.relative_to(example_site).parent.as_posix() for p in example_site.rglob("index.html"))
+    assert len(pages) > 30
+    for path in pages:
+        page.goto(site_url + ("" if path == "." else path + "/"))
+    page.goto(site_url + "models/")
+    page.screenshot(path=str(ARTIFACTS / "catalog-index.png"), full_page=True)
+    page.goto(site_url + "models/image-classifier/")
+    page.screenshot(path=str(ARTIFACTS / "card-page.png"), full_page=True)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", ["models/", "models/credit-risk/2.0/", "models/speech-recognizer/"])
+def test_no_serious_accessibility_violations(browser: Browser, site_url: str, scheme: str, path: str) -> None:
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    page.goto(site_url + path)
+    expected = "slate" if scheme == "dark" else "default"
+    expect(page.locator("body")).to_have_attribute("data-md-color-scheme", expected)
+    results = Axe().run(page, context={"include": [["article"]]})
+    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+               for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    context.close()
+    assert serious == []
