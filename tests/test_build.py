@@ -254,3 +254,14 @@ def test_catalog_page_path_clash_is_reported(tmp_path: Path) -> None:
     (tmp_path / "docs" / "models" / "index.md").write_text("# Mine\n")
     done = mkdocs_build(tmp_path)
     assert done.returncode != 0 and "has the path of a catalog page" in done.stderr
+
+
+def test_reference_page_tables_are_generated_from_schema_and_settings(example_site: Path) -> None:
+    from model_catalog import CardSchema, CatalogSettings
+
+    html = (example_site / "reference" / "index.html").read_text()
+    assert "model-catalog:" not in html
+    for field in CardSchema.load().iter_fields():
+        assert f"<code>{field.path}</code>" in html, field.path
+    for name, _, _ in CatalogSettings.option_docs():
+        assert f"<code>{name}</code>" in html, name

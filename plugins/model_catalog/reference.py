@@ -81,6 +81,7 @@ def options_reference() -> str:
 def expand_markers(markdown: str, schema: CardSchema) -> str:
     """Replace the reference markers of a docs page with the generated tables."""
     def replace(match: re.Match[str]) -> str:
-        return field_reference(schema) if match[1] == "field-reference" else options_reference()
+        table = field_reference(schema) if match[1] == "field-reference" else options_reference()
+        return f"\n{table}\n"
 
     return MARKER.sub(replace, markdown)
