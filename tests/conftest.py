@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONWARNINGS": "ignore::DeprecationWarning"}
@@ -38,10 +39,30 @@ def mkdocs_build(site_root: Path, *extra: str) -> subprocess.CompletedProcess[st
     return run([sys.executable, "-m", "mkdocs", "build", *extra], site_root)
 
 
+REGISTRY = """\
+approvers:
+  - name: Rita Reviewer
+    email: rita@example.com
+    roles: [ml-lead]
+"""
+
+
+def with_approval(text: str, approver: str = "Rita Reviewer", role: str = "ml-lead", date: str = "2025-02-02") -> str:
+    """`text` (a card) with an unsigned approval of its current content appended."""
+    from model_catalog.digest import content_digest
+    from model_catalog.validate import without_empty
+
+    digest = content_digest(without_empty(yaml.safe_load(text)))
+    return text + f"approvals:\n  - {{approver: {approver}, role: {role}, date: {date}, digest: '{digest}'}}\n"
+
+
 def write_site(root: Path, cards: dict[str, str] | None = None, plugin_options: str = "",
-               extra_config: str = "", copy_example_cards: bool = False) -> Path:
+               extra_config: str = "", copy_example_cards: bool = False, registry: str | None = REGISTRY) -> Path:
     """A small MkDocs site in `root` whose cards are `cards` ({relative path: YAML text})."""
     (root / "docs").mkdir(parents=True, exist_ok=True)
+    if registry is not None and cards:
+        (root / "cards").mkdir(exist_ok=True)
+        (root / "cards" / "APPROVERS.yaml").write_text(registry)
     (root / "docs" / "index.md").write_text("# Home\n\nWelcome.\n")
     if copy_example_cards:
         shutil.copytree(REPO / "cards", root / "cards")

@@ -10,7 +10,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from conftest import REPO, mkdocs_build, write_site
+from conftest import REPO, mkdocs_build, with_approval, write_site
 
 PUBLISHED = {"image-classifier", "text-encoder", "toxicity-classifier", "credit-risk", "speech-recognizer",
              "llm-assistant", "product-recommender", "demand-forecaster", "object-detector", "fraud-detector",
@@ -45,8 +45,11 @@ limitations: [Unseen merchants are scored poorly]
 """
 
 
-def card(id: str = "fraud", name: str = "Fraud", version: str = "1.0", status: str = "in_review") -> str:
-    return CARD.format(id=id, name=name, version=version, status=status)
+def card(id: str = "fraud", name: str = "Fraud", version: str = "1.0", status: str = "in_review",
+         approved: bool = True) -> str:
+    """A complete low-risk card; approved by the test registry's ml-lead unless a draft or asked not to be."""
+    text = CARD.format(id=id, name=name, version=version, status=status)
+    return with_approval(text) if approved and status != "draft" else text
 
 
 class Links(HTMLParser):
@@ -217,8 +220,8 @@ def test_a_template_override_replaces_one_partial_only(tmp_path: Path) -> None:
 
 
 def test_card_values_are_escaped_and_markdown_is_sanitised(tmp_path: Path) -> None:
-    hostile = card(name="<script>alert(1)</script>Fraud").replace(
-        "Scores each payment.", "Scores <img src=x onerror=alert(1)> each [payment](javascript:alert(1)).")
+    hostile = with_approval(card(name="<script>alert(1)</script>Fraud", approved=False).replace(
+        "Scores each payment.", "Scores <img src=x onerror=alert(1)> each [payment](javascript:alert(1))."))
     write_site(tmp_path, {"fraud/1.0.yaml": hostile})
     assert mkdocs_build(tmp_path).returncode == 0
     html = (tmp_path / "site" / "models" / "fraud" / "index.html").read_text()
@@ -228,7 +231,8 @@ def test_card_values_are_escaped_and_markdown_is_sanitised(tmp_path: Path) -> No
 
 
 def test_schema_extension_tightens_and_extends_the_format(tmp_path: Path) -> None:
-    write_site(tmp_path, {"fraud/1.0.yaml": card() + "cost_center: CC-1234\n"},
+    base = card(approved=False) + "cost_center: CC-1234\n"
+    write_site(tmp_path, {"fraud/1.0.yaml": with_approval(base)},
                plugin_options="cards_dir: cards\nschema_extension: org-schema.yaml")
     (tmp_path / "org-schema.yaml").write_text(
         "fields:\n"
@@ -239,11 +243,12 @@ def test_schema_extension_tightens_and_extends_the_format(tmp_path: Path) -> Non
     assert done.returncode != 0
     assert "cards/fraud/1.0.yaml:1:1: caveats_and_recommendations: missing; every card must have it" in done.stderr
     path = tmp_path / "cards" / "fraud" / "1.0.yaml"
-    path.write_text(path.read_text() + "caveats_and_recommendations: [Recalibrate monthly]\n")
+    base += "caveats_and_recommendations: [Recalibrate monthly]\n"
+    path.write_text(with_approval(base))
     assert mkdocs_build(tmp_path).returncode == 0
     html = (tmp_path / "site" / "models" / "fraud" / "index.html").read_text()
     assert "Additional information" in html and "CC-1234" in html
-    path.write_text(path.read_text().replace("task: tabular-classification", "task: object-detection"))
+    path.write_text(with_approval(base.replace("task: tabular-classification", "task: object-detection")))
     done = mkdocs_build(tmp_path)
     assert "task: must be one of tabular-classification, text-classification (got 'object-detection')" in done.stderr
 

@@ -33,7 +33,7 @@ def broken_site(tmp_path: Path) -> Path:
 def test_example_catalog_is_valid() -> None:
     done = run_cli("validate", cwd=REPO)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout == ""
+    assert all(": notice: approvals: review overdue" in line for line in done.stdout.splitlines())
     assert "15 card(s) valid" in done.stderr
 
 
@@ -43,7 +43,7 @@ def test_text_format_names_file_line_column_field_and_fix(broken_site: Path) -> 
     assert done.stdout == (
         "cards/credit-risk/2.0.yaml:11:12: metrics[1].value: must be at most 1 (got 92); write accuracy as a fraction\n"
     )
-    assert "1 error in 1 file(s); 1 card(s) valid" in done.stderr
+    assert "1 error in 1 file(s)" in done.stderr
 
 
 def test_github_format_prints_workflow_commands(broken_site: Path) -> None:
@@ -64,9 +64,10 @@ def test_json_format_is_a_list_of_located_errors(broken_site: Path) -> None:
     }]
 
 
-def test_json_format_of_a_clean_catalog_is_an_empty_list() -> None:
+def test_json_format_of_a_clean_catalog_has_no_errors() -> None:
     done = run_cli("validate", "--format", "json", cwd=REPO)
-    assert (done.returncode, json.loads(done.stdout)) == (0, [])
+    assert done.returncode == 0
+    assert [error for error in json.loads(done.stdout) if error["severity"] != "notice"] == []
 
 
 def test_all_errors_of_all_cards_in_one_run(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from typing import Callable, Iterator
 
 import pytest
 
-from conftest import ENV, write_site
+from conftest import ENV, with_approval, write_site
 from test_build import card
 
 
@@ -76,19 +76,20 @@ def test_serve_shows_drafts_rebuilds_and_reports_errors_without_stopping(served:
     assert "mc-banner--draft" in draft
 
     path = root / "cards" / "fraud" / "1.0.yaml"
-    path.write_text(path.read_text().replace("Flags risky payments.", "Flags risky card payments in real time."))
+    edited = card(approved=False).replace("Flags risky payments.", "Flags risky card payments in real time.")
+    path.write_text(with_approval(edited))
     wait_for(lambda: "Flags risky card payments in real time." in fetch(base + "models/fraud/1.0/"))
 
     override = root / "overrides" / "partials" / "owners.html"
     override.write_text('<h2 id="owners">On call</h2><p>{{ card.owners[0].email }} answers pages.</p>')
     wait_for(lambda: "ada@example.com answers pages." in fetch(base + "models/fraud/1.0/"))
 
-    path.write_text(path.read_text().replace("value: 0.81", "value: 81"))
+    path.write_text(with_approval(edited.replace("value: 0.81", "value: 81")))
     wait_for(lambda: "Catalog problems" in fetch(base + "models/problems/"))
     problems = fetch(base + "models/problems/")
     assert "cards/fraud/1.0.yaml:20:27" in problems and "must be at most 1 (got 81)" in problems
     assert "mc-banner--danger" in fetch(base + "models/")
 
-    path.write_text(path.read_text().replace("value: 81", "value: 0.81"))
+    path.write_text(with_approval(edited))
     wait_for(lambda: fetch(base + "models/problems/") == "HTTP 404")
     assert "Flags risky card payments" in fetch(base + "models/fraud/1.0/")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterator
 
+from .digest import content_digest
 from .errors import CardError
 from .yamlsource import Located
 
@@ -52,6 +54,11 @@ class Card:
     @property
     def status(self) -> str:
         return str(self.data["status"])
+
+    @cached_property
+    def digest(self) -> str:
+        """The content digest approvals are bound to (see :mod:`model_catalog.digest`)."""
+        return content_digest(self.data)
 
     @property
     def key(self) -> tuple[str, str]:

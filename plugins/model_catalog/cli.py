@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 import argparse
+from collections import Counter
+import json
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
+from .approve import write_approval
+from .card import version_key
 from .errors import format_github, format_json, format_text
-from .loader import load_catalog, read_card, display_path
+from .gate import CheckedCatalog, build_date, check_cards
+from .loader import display_path, read_card
 from .new_card import render_new_card
 from .schema import CardSchema, SchemaError
 from .settings import CatalogSettings, SettingsError, read_mkdocs_settings
-from .validate import Validation
+from .registry import load_registry
+from .review import review_card
+from .signatures import SigningError, approval_message, sign
+from .validate import Validation, parse_isodate
+from .yamlsource import YamlError
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 _SLUG = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
@@ -37,26 +47,106 @@ def _schema(settings: CatalogSettings) -> CardSchema:
     return CardSchema.load(settings.schema_extension_path)
 
 
-def cmd_validate(args: argparse.Namespace) -> int:
+def _check(args: argparse.Namespace) -> CheckedCatalog:
     settings = _settings(args)
-    paths = [Path(p) for p in args.paths] or [settings.cards_path]
-    catalog = load_catalog(paths, schema=_schema(settings), max_bytes=settings.max_card_bytes,
-                           context=settings.cards_path if args.paths else None)
+    return check_cards(settings, [Path(p) for p in args.paths] or None, schema=_schema(settings))
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    checked = _check(args)
+    problems, blocking = checked.errors, checked.blocking
     if args.format == "json":
-        print(format_json(catalog.errors))
+        print(format_json(problems))
     elif args.format == "github":
-        if catalog.errors:
-            print(format_github(catalog.errors))
+        if problems:
+            print(format_github(problems))
     else:
-        if catalog.errors:
-            print(format_text(catalog.errors))
-        files = len({error.file for error in catalog.errors})
-        if catalog.errors:
-            noun = "error" if len(catalog.errors) == 1 else "errors"
-            print(f"{len(catalog.errors)} {noun} in {files} file(s); {len(catalog)} card(s) valid", file=sys.stderr)
+        if problems:
+            print(format_text(problems))
+        valid = len(checked.catalog)
+        if blocking:
+            noun = "error" if len(blocking) == 1 else "errors"
+            files = len({error.file for error in blocking})
+            print(f"{len(blocking)} {noun} in {files} file(s)", file=sys.stderr)
         else:
-            print(f"{len(catalog)} card(s) valid", file=sys.stderr)
-    return EXIT_INVALID if catalog.errors else EXIT_OK
+            counts = Counter(problem.severity for problem in problems)
+            warned = "".join(f", {count} {severity}(s)" for severity, count in sorted(counts.items()))
+            print(f"{valid} card(s) valid{warned}", file=sys.stderr)
+    return EXIT_INVALID if blocking else EXIT_OK
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    checked = _check(args)
+    rows = []
+    for card in sorted(checked.catalog.cards, key=lambda c: (c.id, version_key(c.version))):
+        state = checked.reviews[card.key]
+        counted = sorted({check.role for check in state.checks if check.counts and check.role in state.required_roles})
+        rows.append({
+            "file": card.source, "id": card.id, "version": card.version, "status": card.status,
+            "risk_tier": card.data.get("risk_tier"), "review": state.label,
+            "required_roles": list(state.required_roles), "approved_roles": counted,
+            "missing_roles": state.missing_roles if state.checked else [],
+            "invalid_approvals": [{"index": c.index, "approver": c.approver, "role": c.role, "problem": c.problem}
+                                  for c in state.invalid],
+            "review_due": state.review_due.isoformat() if state.review_due else None,
+        })
+    if args.format == "json":
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+    else:
+        for row in rows:
+            parts = [f"{row['id']} {row['version']}", row["status"], f"risk {row['risk_tier'] or '-'}",
+                     f"review: {row['review']}"]
+            if row["required_roles"]:
+                parts.append(f"approved {len(row['approved_roles'])}/{len(row['required_roles'])}"
+                             f" ({', '.join(row['approved_roles']) or 'none'})")
+            if row["missing_roles"]:
+                parts.append("missing " + ", ".join(row["missing_roles"]))
+            for bad in row["invalid_approvals"]:
+                parts.append(f"invalid approvals[{bad['index']}] by {bad['approver']}: {bad['problem']}")
+            if row["review_due"]:
+                parts.append(f"review due {row['review_due']}")
+            print(" | ".join(parts))
+        broken = [error for error in checked.catalog.errors if error.severity == "error"]
+        if broken:
+            print(f"{len({e.file for e in broken})} card file(s) invalid; run `model-catalog validate`", file=sys.stderr)
+    return EXIT_INVALID if checked.blocking else EXIT_OK
+
+
+def cmd_approve(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    path = Path(args.card)
+    card, errors = read_card(path, Validation(_schema(settings)), max_bytes=settings.max_card_bytes)
+    if card is None:
+        raise UsageError("the card is invalid; fix it before approving it:\n" + format_text(errors))
+    if card.is_draft:
+        raise UsageError(f"{card.source} is a draft; drafts are not reviewed: set `status: in_review` first")
+    registry = load_registry(settings.registry_path, display_path(settings.registry_path), settings.max_card_bytes)
+    if registry.errors:
+        raise UsageError("the approvers registry is invalid:\n" + format_text(registry.errors))
+    date = args.date or build_date().isoformat()
+    parsed_date = parse_isodate(date)
+    if parsed_date is None:
+        raise UsageError(f"--date {date!r}: write it as YYYY-MM-DD")
+    approval: dict[str, Any] = {"approver": args.approver, "role": args.role, "date": date, "digest": card.digest}
+    if args.key:
+        message = approval_message(card.id, card.version, card.digest, args.approver, args.role, date)
+        try:
+            approval["signature"] = sign(message, Path(args.key))
+        except SigningError as exc:
+            raise UsageError(str(exc)) from None
+    # The new approval must count under the policy, judged exactly as the gate will judge it.
+    trial = replace(card, data={**card.data, "approvals": [*card.data.get("approvals", []),
+                                                            {**approval, "date": parsed_date}]})
+    check = review_card(trial, settings.policy, registry, build_date()).checks[-1]
+    if not check.counts:
+        raise UsageError(f"not approved: {check.problem}")
+    try:
+        write_approval(path, approval)
+    except YamlError as exc:
+        raise UsageError(str(exc.to_card_error(display_path(path)))) from None
+    signed = " (signed)" if args.key else ""
+    print(f"{display_path(path)}: approved by {args.approver} as {args.role} on {date}{signed}")
+    return EXIT_OK
 
 
 def _git_owner() -> dict[str, str] | None:
@@ -122,6 +212,19 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--format", choices=["text", "github", "json"], default="text",
                           help="text (file:line:col: field: message), github (workflow commands) or json")
     validate.set_defaults(handler=cmd_validate)
+
+    status = commands.add_parser("status", help="one line per card version: review state, approvals, what is missing")
+    status.add_argument("paths", nargs="*", metavar="PATH", help="card files or folders (default: cards_dir)")
+    status.add_argument("--format", choices=["text", "json"], default="text")
+    status.set_defaults(handler=cmd_status)
+
+    approve = commands.add_parser("approve", help="append your approval of a card's current content")
+    approve.add_argument("card", metavar="CARD", help="the card file")
+    approve.add_argument("--approver", required=True, help="your name as written in the approvers registry")
+    approve.add_argument("--role", required=True, help="the role you approve in")
+    approve.add_argument("--key", metavar="PATH", help="SSH key to sign with (as for git's ssh signing)")
+    approve.add_argument("--date", help="date of the approval, YYYY-MM-DD (default: today)")
+    approve.set_defaults(handler=cmd_approve)
 
     new = commands.add_parser("new", help="write a draft card with every section to fill in")
     new.add_argument("id", help="the model's id: lowercase letters, digits and hyphens")

@@ -26,7 +26,8 @@ class CardError:
 
     ``line`` and ``column`` are 1-based; 0 means the problem concerns the
     whole file. ``path`` is the field path (``metrics[2].value``), empty for
-    file-level problems.
+    file-level problems. ``severity`` is ``error`` (fails the gate),
+    ``warning`` or ``notice``.
     """
 
     file: str
@@ -39,7 +40,8 @@ class CardError:
     def __str__(self) -> str:
         where = self.file if self.line == 0 else f"{self.file}:{self.line}:{self.column}"
         field = f" {self.path}:" if self.path else ""
-        return f"{where}:{field} {self.message}"
+        level = "" if self.severity == "error" else f" {self.severity}:"
+        return f"{where}:{level}{field} {self.message}"
 
 
 class CatalogError(Exception):

@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Any
 
 from .card import Card, Catalog
-
-
-def plain(value: Any) -> Any:
-    """``value`` with dates as ISO strings, ready for JSON."""
-    if isinstance(value, dict):
-        return {str(key): plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [plain(item) for item in value]
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return value
+from .plaindata import plain
 
 
 def dumps(data: Any) -> str:

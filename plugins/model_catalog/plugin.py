@@ -20,7 +20,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from .errors import format_text
-from .loader import load_catalog
+from .gate import check_cards
 from .reference import expand_markers
 from .render import TemplateRenderer
 from .schema import CardSchema, SchemaError
@@ -86,16 +86,18 @@ class ModelCatalogPlugin(BasePlugin):
             raise PluginError(str(exc)) from None
         if settings.templates_path and not settings.templates_path.is_dir():
             raise PluginError(f"templates_dir: {settings.templates_path} is not a folder")
-        catalog = load_catalog(settings.cards_path, schema=schema, root=settings.base_dir,
-                               max_bytes=settings.max_card_bytes)
-        if catalog.errors:
-            if self.command != "serve":
-                raise PluginError(f"model-catalog: {len(catalog.errors)} error(s) in the cards:\n"
-                                  + format_text(catalog.errors))
-            for error in catalog.errors:
-                log.warning(str(error))
-        self.site = CatalogSite(catalog, renderer, prefix=settings.prefix, include_drafts=self.include_drafts,
-                                directory_urls=config.use_directory_urls, problems=catalog.errors)
+        try:
+            checked = check_cards(settings, schema=schema, root=settings.base_dir)
+        except SettingsError as exc:
+            raise PluginError(str(exc)) from None
+        blocking = checked.blocking
+        if blocking and self.command != "serve":
+            raise PluginError(f"model-catalog: {len(blocking)} error(s) in the cards:\n" + format_text(blocking))
+        for problem in checked.errors:
+            (log.info if problem.severity == "notice" else log.warning)(str(problem))
+        self.site = CatalogSite(checked.catalog, renderer, prefix=settings.prefix, include_drafts=self.include_drafts,
+                                directory_urls=config.use_directory_urls, problems=blocking,
+                                reviews=checked.reviews)
         for url in self.site.asset_urls():
             target = config.extra_css if url.endswith(".css") else config.extra_javascript
             if url not in [str(item) for item in target]:

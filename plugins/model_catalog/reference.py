@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from .schema import CardSchema, Rules
+from .policy import ApprovalPolicy
 from .settings import CatalogSettings
 
 MARKER = re.compile(r"^<!--[ \t]*model-catalog:[ \t]*(field-reference|options-reference)[ \t]*-->[ \t]*$", re.M)
@@ -72,7 +73,7 @@ def field_reference(schema: CardSchema) -> str:
 def options_reference() -> str:
     """A Markdown table of the plugin's options."""
     lines = ["| Option | Default | Description |", "| --- | --- | --- |"]
-    for name, default, doc in CatalogSettings.option_docs():
+    for name, default, doc in CatalogSettings.option_docs() + ApprovalPolicy.option_docs():
         shown = "`null`" if default is None else f"`{default}`"
         lines.append(f"| `{name}` | {shown} | {_cell(doc)} |")
     return "\n".join(lines)

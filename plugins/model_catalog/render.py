@@ -22,7 +22,7 @@ def builtin_templates_dir() -> Path:
     return Path(str(resources.files("model_catalog.site_templates")))
 
 
-def _date(value: Any) -> str:
+def iso_date(value: Any) -> str:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()[:10]
     return "" if value is None else str(value)
@@ -55,7 +55,7 @@ class TemplateRenderer:
             lstrip_blocks=True,
             keep_trailing_newline=False,
         )
-        self.env.filters.update(markdown=render_markdown, isodate=_date, number=_number, label=_label)
+        self.env.filters.update(markdown=render_markdown, isodate=iso_date, number=_number, label=_label)
 
     def render(self, name: str, **context: Any) -> str:
         return self.env.get_template(name).render(**context)

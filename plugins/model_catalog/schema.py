@@ -93,6 +93,14 @@ class CardSchema:
     _digest_text: str = field(default="", repr=False)
 
     @classmethod
+    def builtin(cls, name: str) -> CardSchema:
+        """Another built-in schema file of the same shape (the approvers registry's)."""
+        text = _read_package_text(name)
+        data = yaml.safe_load(text)
+        return cls(fields=data["fields"], documented_statuses=(), fraction_metrics=frozenset(),
+                   sources=(f"built-in {name}",), _digest_text=text)
+
+    @classmethod
     def load(cls, extension: Path | None = None) -> CardSchema:
         """Load the built-in schema, with ``extension`` (a YAML file) merged over it."""
         text = _read_package_text("card.schema.yaml")

@@ -11,6 +11,8 @@ from typing import Any
 
 import yaml
 
+from .policy import ApprovalPolicy, PolicyError
+
 PLUGIN_NAME = "model-catalog"
 
 
@@ -33,6 +35,7 @@ class CatalogSettings:
     max_card_bytes: int = _option(1_000_000, "Largest card file accepted, in bytes.")
     edit_cards: bool = _option(True, "Link each card page to its YAML file through `repo_url` and `edit_uri`.")
     show_drafts: bool | None = _option(None, "Publish draft cards; `null` shows them under `mkdocs serve` only.")
+    approvals: dict[str, Any] | None = _option(None, "The review policy: see the `approvals.*` options below.")
 
     base_dir: Path = field(default=Path("."), metadata={"doc": ""})
     """Folder that relative paths are resolved against (the folder of mkdocs.yml)."""
@@ -79,6 +82,18 @@ class CatalogSettings:
     @property
     def schema_extension_path(self) -> Path | None:
         return self.resolve(self.schema_extension) if self.schema_extension else None
+
+    @property
+    def policy(self) -> ApprovalPolicy:
+        try:
+            return ApprovalPolicy.from_options(self.approvals, source=f"plugins.{PLUGIN_NAME}.approvals")
+        except PolicyError as exc:
+            raise SettingsError(str(exc)) from None
+
+    @property
+    def registry_path(self) -> Path:
+        registry = self.policy.registry
+        return self.resolve(registry) if registry else self.cards_path / "APPROVERS.yaml"
 
 
 def _runtime_types(hint: Any) -> tuple[type, ...]:

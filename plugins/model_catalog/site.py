@@ -18,6 +18,7 @@ from .card import Card, Catalog
 from .errors import CardError
 from .export import card_json, catalog_json
 from .render import TemplateRenderer, toc_of
+from .review import ReviewState
 from .views import card_view, index_view
 
 ASSETS = ("assets/catalog.js", "assets/catalog.css")
@@ -74,13 +75,15 @@ class CatalogSite:
     """Lays out and renders the catalog pages of one build."""
 
     def __init__(self, catalog: Catalog, renderer: TemplateRenderer, *, prefix: str = "models",
-                 include_drafts: bool = False, directory_urls: bool = True, problems: list[CardError] | None = None):
+                 include_drafts: bool = False, directory_urls: bool = True, problems: list[CardError] | None = None,
+                 reviews: dict[tuple[str, str], ReviewState] | None = None):
         self.catalog = catalog
         self.renderer = renderer
         self.prefix = prefix.strip("/")
         self.include_drafts = include_drafts
         self.directory_urls = directory_urls
         self.problems = problems or []
+        self.reviews = reviews or {}
         self.pages: dict[str, SitePage] = {}
         self.files: dict[str, str] = {}
         self._layout()
@@ -136,7 +139,8 @@ class CatalogSite:
             return relative_href(here, target)
 
         if page.kind == "index":
-            view = index_view(self.catalog, page_url=self.model_url, href=href, include_drafts=self.include_drafts)
+            view = index_view(self.catalog, page_url=self.model_url, href=href, include_drafts=self.include_drafts,
+                              reviews=self.reviews)
             problems_href = href(page_dest(self._path("problems", "index.md"), self.directory_urls)) if self.problems else None
             html = self.renderer.render("index.html", view=view, problems=self.problems, problems_href=problems_href,
                                         catalog_json_href=href(self._path("catalog.json")))
@@ -145,6 +149,7 @@ class CatalogSite:
         else:
             assert page.card is not None
             view = card_view(page.card, self.catalog, page_url=self.card_url, json_url=self.json_url, href=href,
-                             include_drafts=self.include_drafts, is_latest_page=page.is_latest, edit_url=edit_url)
+                             include_drafts=self.include_drafts, is_latest_page=page.is_latest, edit_url=edit_url,
+                             review=self.reviews.get(page.card.key))
             html = self.renderer.render("card.html", view=view, card=view.data)
         return RenderedPage(html, toc_of(html))

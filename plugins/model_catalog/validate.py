@@ -113,7 +113,9 @@ class Validation:
         data = located.data
         if not isinstance(data, dict):
             kind = "a list" if isinstance(data, list) else "a single value" if data is not None else "empty (null)"
-            return {}, [CardError(file, 1, 1, "", f"a card must be a mapping of fields such as `id:` and `name:`, but this document is {kind}")]
+            required = [name for name, rules in self.schema.fields.items() if rules.get("required")]
+            fields = " and ".join(f"`{name}:`" for name in required[:2])
+            return {}, [CardError(file, 1, 1, "", f"the document must be a mapping of fields such as {fields}, but it is {kind}")]
         data = without_empty(data)
         status = data.get("status")
         documented = self.schema.is_documented(status)

@@ -8,10 +8,11 @@ from typing import Any, Callable
 
 from .card import Card, Catalog
 from .charts import Chart, format_number, metric_charts, passes
-from .render import _date
+from .render import iso_date
+from .review import ReviewState
 
-FACETS = (("task", "Task"), ("status", "Status"), ("risk", "Risk tier"), ("license", "License"),
-          ("team", "Owner team"), ("tag", "Tag"))
+FACETS = (("task", "Task"), ("status", "Status"), ("review", "Review"), ("risk", "Risk tier"),
+          ("license", "License"), ("team", "Owner team"), ("tag", "Tag"))
 
 RENDERED_FIELDS = frozenset({
     "schema_version", "id", "name", "version", "status", "summary", "description", "owners", "license",
@@ -61,6 +62,7 @@ class CardView:
     json_href: str
     edit_url: str | None
     is_latest_page: bool
+    review: ReviewState | None
 
 
 def metric_rows(metrics: list[dict[str, Any]]) -> list[MetricRow]:
@@ -85,7 +87,8 @@ def metric_rows(metrics: list[dict[str, Any]]) -> list[MetricRow]:
 
 
 def card_view(card: Card, catalog: Catalog, *, page_url: Callable[[Card], str], json_url: Callable[[Card], str],
-              href: Href, include_drafts: bool, is_latest_page: bool, edit_url: str | None) -> CardView:
+              href: Href, include_drafts: bool, is_latest_page: bool, edit_url: str | None,
+              review: ReviewState | None = None) -> CardView:
     """Everything the card template needs about one version of one model."""
     versions = catalog.versions(card.id, include_drafts=include_drafts)
     latest = versions[0] if versions else card
@@ -96,6 +99,11 @@ def card_view(card: Card, catalog: Catalog, *, page_url: Callable[[Card], str], 
         banners.append(Banner("warning", f"Deprecated: {card.name} {card.version} should not be used for new work."))
     if card.status == "retired":
         banners.append(Banner("danger", f"Retired: {card.name} {card.version} is no longer served or supported."))
+    if review is not None and review.checked and review.missing_roles:
+        banners.append(Banner("danger", "Not fully approved: missing valid approvals from "
+                              + ", ".join(review.missing_roles) + ". Do not rely on this card yet."))
+    if review is not None and review.overdue:
+        banners.append(Banner("warning", f"Review overdue: this card was due for re-review on {review.review_due}."))
     if latest is not card:
         banners.append(Banner("info", f"A newer version of {latest.name} is available: {latest.version}.",
                               href(page_url(latest)), f"Go to version {latest.version}"))
@@ -115,7 +123,7 @@ def card_view(card: Card, catalog: Catalog, *, page_url: Callable[[Card], str], 
         card=card,
         data=card.data,
         versions=[{"version": v.version, "status": v.status, "href": href(page_url(v)),
-                   "current": v is card, "latest": v is latest, "updated": _date(v.data.get("updated"))}
+                   "current": v is card, "latest": v is latest, "updated": iso_date(v.data.get("updated"))}
                   for v in versions],
         banners=banners,
         metric_rows=metric_rows(metrics),
@@ -126,6 +134,7 @@ def card_view(card: Card, catalog: Catalog, *, page_url: Callable[[Card], str], 
         json_href=href(json_url(card)),
         edit_url=edit_url,
         is_latest_page=is_latest_page,
+        review=review,
     )
 
 
@@ -135,7 +144,7 @@ def headline_metric(card: Card) -> dict[str, Any] | None:
     return next((m for m in metrics if not m.get("slice")), metrics[0] if metrics else None)
 
 
-def facet_values(card: Card) -> dict[str, list[str]]:
+def facet_values(card: Card, review: ReviewState | None = None) -> dict[str, list[str]]:
     data = card.data
     teams = sorted({str(owner["team"]) for owner in data.get("owners", []) if owner.get("team")})
     single = {"task": data.get("task"), "status": data.get("status"), "risk": data.get("risk_tier"),
@@ -143,6 +152,7 @@ def facet_values(card: Card) -> dict[str, list[str]]:
     values = {name: [str(value)] if value else [] for name, value in single.items()}
     values["team"] = teams
     values["tag"] = sorted({str(tag) for tag in data.get("tags", [])})
+    values["review"] = [review.label] if review is not None else []
     return values
 
 
@@ -152,14 +162,16 @@ class IndexView:
     facets: list[dict[str, Any]] = field(default_factory=list)
 
 
-def index_view(catalog: Catalog, *, page_url: Callable[[Card], str], href: Href, include_drafts: bool) -> IndexView:
+def index_view(catalog: Catalog, *, page_url: Callable[[Card], str], href: Href, include_drafts: bool,
+               reviews: dict[tuple[str, str], ReviewState] | None = None) -> IndexView:
     """Rows (latest version of each model) and facets with counts for the catalog index."""
     view = IndexView()
     counts: dict[str, dict[str, int]] = {name: {} for name, _ in FACETS}
     for versions in catalog.models(include_drafts=include_drafts).values():
         card = versions[0]
         data = card.data
-        facets = facet_values(card)
+        review = (reviews or {}).get(card.key)
+        facets = facet_values(card, review)
         for name, values in facets.items():
             for value in values:
                 counts[name][value] = counts[name].get(value, 0) + 1
@@ -170,11 +182,12 @@ def index_view(catalog: Catalog, *, page_url: Callable[[Card], str], href: Href,
             "name": card.name, "href": href(page_url(card)), "summary": data.get("summary", ""),
             "version": card.version, "status": card.status, "risk": data.get("risk_tier", ""),
             "task": data.get("task", ""), "license": data.get("license", ""), "teams": facets["team"],
-            "updated": _date(data.get("updated") or data.get("created")),
+            "updated": iso_date(data.get("updated") or data.get("created")),
             "metric": metric, "metric_text": (f"{metric['name']} {format_number(metric['value'])}"
                                               + (f" {metric['unit']}" if metric.get("unit") not in (None, "fraction") else ""))
             if metric else "",
             "text": text,
+            "review": review.label if review is not None else "",
             "facets_json": {name: json.dumps(values, ensure_ascii=False) for name, values in facets.items()},
         })
     view.rows.sort(key=lambda row: row["name"].lower())

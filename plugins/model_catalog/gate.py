@@ -1,0 +1,62 @@
+"""The whole check of a catalog: card validation, then the review gate. Shared by the CLI and the plugin."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .card import Catalog
+from .errors import CardError
+from .loader import display_path, load_catalog
+from .registry import Registry, load_registry
+from .review import ReviewState, review_card, review_errors
+from .schema import CardSchema
+from .settings import CatalogSettings
+
+
+def build_date() -> dt.date:
+    """Today, or the date of ``SOURCE_DATE_EPOCH`` when set (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    return dt.date.today()
+
+
+@dataclass
+class CheckedCatalog:
+    """A loaded catalog with the review state of every card and every problem found."""
+
+    catalog: Catalog
+    registry: Registry
+    reviews: dict[tuple[str, str], ReviewState] = field(default_factory=dict)
+    errors: list[CardError] = field(default_factory=list)
+    """Errors and warnings, sorted by file and line."""
+
+    @property
+    def blocking(self) -> list[CardError]:
+        return [error for error in self.errors if error.severity == "error"]
+
+
+def check_cards(settings: CatalogSettings, paths: list[Path] | None = None, *, schema: CardSchema | None = None,
+                today: dt.date | None = None, root: Path | None = None) -> CheckedCatalog:
+    """Load, validate and review the cards of ``settings`` (or only those under ``paths``)."""
+    schema = schema or CardSchema.load(settings.schema_extension_path)
+    policy = settings.policy
+    registry_path = settings.registry_path
+    catalog = load_catalog(paths or [settings.cards_path], schema=schema, root=root,
+                           max_bytes=settings.max_card_bytes, exclude=[registry_path],
+                           context=settings.cards_path if paths else None)
+    registry = load_registry(registry_path, display_path(registry_path, root), settings.max_card_bytes)
+    checked = CheckedCatalog(catalog, registry, errors=list(catalog.errors))
+    today = today or build_date()
+    reviewed = [card for card in catalog.cards if not card.is_draft]
+    if reviewed:
+        checked.errors.extend(registry.errors)
+    for card in catalog.cards:
+        state = review_card(card, policy, registry, today)
+        checked.reviews[card.key] = state
+        checked.errors.extend(review_errors(card, state, policy))
+    checked.errors.sort()
+    return checked
