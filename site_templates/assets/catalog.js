@@ -4,99 +4,86 @@
 (function () {
   "use strict";
 
-  var DEFAULT_SORT = { key: "name", dir: 1 };
-  var FIRST_DIR = { name: 1, metric: -1, updated: -1 };
+  var DEFAULT_KEY = "name";
+  var FIRST_DIR = { name: 1, metric: -1, updated: -1 }; /* first click on a new column */
   var collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
+  var each = function (list, fn) { Array.prototype.forEach.call(list, fn); };
 
   function parseList(value) {
-    if (!value) return [];
     try {
-      var list = JSON.parse(value);
+      var list = JSON.parse(value || "[]");
       return Array.isArray(list) ? list.map(String) : [];
     } catch (e) {
       return [];
     }
   }
 
+  function compareKeys(key, x, y) {
+    if (key === "metric") return x - y;
+    if (key === "updated") return x < y ? -1 : x > y ? 1 : 0; /* ISO dates */
+    return collator.compare(x, y);
+  }
+
   function setup(root) {
-    if (root.dataset.mcReady) return;
     var form = root.querySelector("[data-mc-filters]");
     var table = root.querySelector("[data-mc-table]");
     var tbody = table && table.tBodies[0];
-    if (!form || !tbody) return;
+    if (root.dataset.mcReady || !form || !tbody) return;
     root.dataset.mcReady = "true";
 
     var textInput = form.querySelector("[data-mc-text]");
+    var textKey = (textInput && textInput.name) || "q"; /* URL key of the free text */
     var resultCount = root.querySelector("[data-mc-result-count]");
     var empty = root.querySelector("[data-mc-empty]");
     var sortHeaders = Array.prototype.slice.call(table.querySelectorAll("th[data-mc-sort]"));
+    var sortKeys = sortHeaders.map(function (th) { return th.getAttribute("data-mc-sort"); });
+    var state = { q: "", key: DEFAULT_KEY, dir: 1 };
 
-    /* Facets: read from the fieldsets, never hard-coded. */
+    /* Facets come from the fieldsets, never from a fixed list. */
     var facets = Array.prototype.map.call(form.querySelectorAll("[data-mc-facet]"), function (fieldset) {
-      var facet = { name: fieldset.getAttribute("data-mc-facet"), options: [], byValue: new Map(), selected: new Set() };
-      Array.prototype.forEach.call(fieldset.querySelectorAll('input[type="checkbox"]'), function (input) {
-        var option = {
-          input: input,
-          label: input.closest("label") || input.parentNode,
-          countEl: (input.closest("label") || fieldset).querySelector("[data-mc-count]"),
-          count: -1,
-          empty: false
-        };
-        facet.options.push(option);
-        facet.byValue.set(input.value, option);
+      var facet = { el: fieldset, name: fieldset.getAttribute("data-mc-facet"), options: [], values: new Set(), selected: new Set() };
+      each(fieldset.querySelectorAll('input[type="checkbox"]'), function (input) {
+        var label = input.closest("label") || input.parentNode;
+        facet.options.push({ input: input, label: label, countEl: label.querySelector("[data-mc-count]"), count: -1, empty: false });
+        facet.values.add(input.value);
       });
       return facet;
     });
 
-    /* Rows: parsed once. */
+    /* Rows are parsed once; filtering only reads these objects. */
     var rows = Array.prototype.map.call(tbody.querySelectorAll("tr[data-mc-row]"), function (el, index) {
-      var metric = parseFloat(el.getAttribute("data-sort-metric"));
-      var values = facets.map(function (facet) {
-        return parseList(el.getAttribute("data-f-" + facet.name));
+      var values = facets.map(function (facet) { return parseList(el.getAttribute("data-f-" + facet.name)); });
+      var keys = {};
+      sortKeys.forEach(function (key) {
+        var raw = el.getAttribute("data-sort-" + key) || "";
+        var value = key === "metric" ? parseFloat(raw) : raw;
+        keys[key] = raw === "" || value !== value ? null : value; /* empty or NaN: null */
       });
       return {
-        el: el,
-        index: index,
+        el: el, index: index, keys: keys, values: values, shown: !el.hidden,
         text: (el.getAttribute("data-text") || "").toLowerCase(),
-        values: values,
-        sets: values.map(function (list) { return new Set(list); }),
-        name: el.getAttribute("data-sort-name") || "",
-        metric: isFinite(metric) ? metric : null,
-        updated: el.getAttribute("data-sort-updated") || null,
-        shown: !el.hidden
+        sets: values.map(function (list) { return new Set(list); })
       };
     });
 
-    var state = { q: "", sort: { key: DEFAULT_SORT.key, dir: DEFAULT_SORT.dir } };
-
-    function sortKeyOf(row, key) {
-      if (key === "metric") return row.metric;
-      if (key === "updated") return row.updated;
-      return row.name === "" ? null : row.name;
-    }
-
     function applySort() {
-      var key = state.sort.key;
-      var dir = state.sort.dir;
+      var key = state.key;
+      var dir = state.dir;
       var order = rows.slice().sort(function (a, b) {
-        var x = sortKeyOf(a, key);
-        var y = sortKeyOf(b, key);
-        if (x === null || y === null) {
-          if (x !== y) return x === null ? 1 : -1;
-          return a.index - b.index;
-        }
-        var c;
-        if (key === "metric") c = x - y;
-        else if (key === "updated") c = x < y ? -1 : x > y ? 1 : 0;
-        else c = collator.compare(x, y);
-        return c * dir || a.index - b.index;
+        var x = a.keys[key];
+        var y = b.keys[key];
+        if (x === null || y === null) return x === y ? a.index - b.index : x === null ? 1 : -1; /* empty last */
+        return compareKeys(key, x, y) * dir || a.index - b.index;
       });
       var fragment = document.createDocumentFragment();
       order.forEach(function (row) { fragment.appendChild(row.el); });
       tbody.appendChild(fragment);
-      sortHeaders.forEach(function (th) {
-        var active = th.getAttribute("data-mc-sort") === key;
-        th.setAttribute("aria-sort", active ? (dir > 0 ? "ascending" : "descending") : "none");
+    }
+
+    function updateAriaSort() {
+      sortHeaders.forEach(function (th, i) {
+        var value = sortKeys[i] !== state.key ? "none" : state.dir > 0 ? "ascending" : "descending";
+        th.setAttribute("aria-sort", value);
       });
     }
 
@@ -104,40 +91,32 @@
       var terms = state.q.toLowerCase().split(/\s+/).filter(Boolean);
       var active = [];
       var chosen = [];
-      facets.forEach(function (facet, f) {
+      var counts = facets.map(function (facet, f) {
         if (facet.selected.size) { active.push(f); chosen.push(Array.from(facet.selected)); }
+        return new Map();
       });
-      var counts = facets.map(function () { return new Map(); });
       var shownCount = 0;
 
       function tally(row, f) {
         var list = row.values[f];
-        var map = counts[f];
-        for (var k = 0; k < list.length; k++) map.set(list[k], (map.get(list[k]) || 0) + 1);
+        for (var k = 0; k < list.length; k++) counts[f].set(list[k], (counts[f].get(list[k]) || 0) + 1);
       }
 
       for (var i = 0; i < rows.length; i++) {
         var row = rows[i];
         var ok = true;
-        for (var t = 0; t < terms.length; t++) {
-          if (row.text.indexOf(terms[t]) === -1) { ok = false; break; }
-        }
-        var missed = -1;
+        for (var t = 0; t < terms.length && ok; t++) ok = row.text.indexOf(terms[t]) !== -1;
         var misses = 0;
-        if (ok) {
-          for (var a = 0; a < active.length && misses < 2; a++) {
-            var set = row.sets[active[a]];
-            var wanted = chosen[a];
-            var hit = false;
-            for (var w = 0; w < wanted.length && !hit; w++) hit = set.has(wanted[w]);
-            if (!hit) { misses++; missed = active[a]; }
-          }
-          if (misses === 0) {
-            for (var g = 0; g < facets.length; g++) tally(row, g);
-          } else if (misses === 1) {
-            tally(row, missed);
-          }
+        var missed = -1;
+        for (var a = 0; ok && a < active.length && misses < 2; a++) {
+          var set = row.sets[active[a]];
+          var hit = false;
+          for (var w = 0; w < chosen[a].length && !hit; w++) hit = set.has(chosen[a][w]);
+          if (!hit) { misses++; missed = active[a]; }
         }
+        /* Faceted counts: a row counts for facet F when it matches the text and every other facet. */
+        if (ok && misses === 0) for (var g = 0; g < facets.length; g++) tally(row, g);
+        else if (ok && misses === 1) tally(row, missed);
         var visible = ok && misses === 0;
         if (visible) shownCount++;
         if (visible !== row.shown) {
@@ -149,10 +128,8 @@
       facets.forEach(function (facet, f) {
         facet.options.forEach(function (option) {
           var n = counts[f].get(option.input.value) || 0;
-          if (n !== option.count) {
-            option.count = n;
-            if (option.countEl) option.countEl.textContent = String(n);
-          }
+          if (n !== option.count && option.countEl) option.countEl.textContent = String(n);
+          option.count = n;
           if ((n === 0) !== option.empty) {
             option.empty = n === 0;
             option.label.classList.toggle("mc-facet__option--empty", option.empty);
@@ -160,78 +137,71 @@
         });
       });
 
-      var filtered = terms.length > 0 || active.length > 0;
       var noun = rows.length === 1 ? " model" : " models";
-      if (resultCount) {
-        resultCount.textContent = filtered ? shownCount + " of " + rows.length + noun : rows.length + noun;
-      }
+      var filtered = terms.length > 0 || active.length > 0;
+      if (resultCount) resultCount.textContent = (filtered ? shownCount + " of " : "") + rows.length + noun;
       if (empty) empty.hidden = shownCount > 0 || rows.length === 0;
     }
 
-    /* URL state: ?q=…&task=a&task=b&sort=-updated */
+    /* URL state: ?q=text&task=a&task=b&sort=-updated (defaults omitted). */
     function readUrl() {
       var params = new URLSearchParams(window.location.search);
-      state.q = params.get("q") || "";
+      state.q = params.get(textKey) || "";
       if (textInput) textInput.value = state.q;
       facets.forEach(function (facet) {
-        facet.selected.clear();
-        params.getAll(facet.name).forEach(function (value) {
-          if (facet.byValue.has(value)) facet.selected.add(value);
-        });
-        facet.options.forEach(function (option) {
-          option.input.checked = facet.selected.has(option.input.value);
-        });
+        facet.selected = new Set(params.getAll(facet.name).filter(function (v) { return facet.values.has(v); }));
+        facet.options.forEach(function (option) { option.input.checked = facet.selected.has(option.input.value); });
       });
       var sort = params.get("sort") || "";
       var dir = sort.charAt(0) === "-" ? -1 : 1;
       var key = dir < 0 ? sort.slice(1) : sort;
-      var known = sortHeaders.some(function (th) { return th.getAttribute("data-mc-sort") === key; });
-      state.sort = known ? { key: key, dir: dir } : { key: DEFAULT_SORT.key, dir: DEFAULT_SORT.dir };
+      state.key = sortKeys.indexOf(key) !== -1 ? key : DEFAULT_KEY;
+      state.dir = state.key === key ? dir : 1;
     }
 
     function writeUrl() {
       var params = new URLSearchParams(window.location.search);
-      ["q", "sort"].concat(facets.map(function (facet) { return facet.name; })).forEach(function (key) {
-        params.delete(key);
-      });
-      if (state.q.trim()) params.set("q", state.q);
+      params.delete(textKey);
+      params.delete("sort");
+      facets.forEach(function (facet) { params.delete(facet.name); });
+      if (state.q.trim()) params.set(textKey, state.q);
       facets.forEach(function (facet) {
         facet.options.forEach(function (option) {
           if (facet.selected.has(option.input.value)) params.append(facet.name, option.input.value);
         });
       });
-      if (state.sort.key !== DEFAULT_SORT.key || state.sort.dir !== DEFAULT_SORT.dir) {
-        params.set("sort", (state.sort.dir < 0 ? "-" : "") + state.sort.key);
-      }
+      if (state.key !== DEFAULT_KEY || state.dir !== 1) params.set("sort", (state.dir < 0 ? "-" : "") + state.key);
       var query = params.toString();
-      var url = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
       try {
-        window.history.replaceState(window.history.state, "", url);
-      } catch (e) { /* e.g. file:// URLs in some browsers */ }
+        window.history.replaceState(window.history.state, "",
+          window.location.pathname + (query ? "?" + query : "") + window.location.hash);
+      } catch (e) { /* some browsers refuse replaceState on file:// pages */ }
     }
 
-    /* Events */
+    function update() {
+      filter();
+      writeUrl();
+    }
+
     form.addEventListener("input", function (event) {
       if (event.target !== textInput) return;
       state.q = textInput.value;
-      filter();
-      writeUrl();
+      update();
     });
 
     form.addEventListener("change", function (event) {
       var input = event.target;
-      if (input.type !== "checkbox") return;
-      var fieldset = input.closest("[data-mc-facet]");
-      var facet = fieldset && facets.find(function (item) { return item.name === fieldset.getAttribute("data-mc-facet"); });
+      var fieldset = input.type === "checkbox" && input.closest("[data-mc-facet]");
+      var facet = facets.find(function (item) { return item.el === fieldset; });
       if (!facet) return;
       if (input.checked) facet.selected.add(input.value);
       else facet.selected.delete(input.value);
-      filter();
-      writeUrl();
+      update();
     });
 
     form.addEventListener("submit", function (event) { event.preventDefault(); });
 
+    /* Reset: clear the state by hand (the browser would reset the inputs after this event). */
     form.addEventListener("reset", function (event) {
       event.preventDefault();
       state.q = "";
@@ -240,44 +210,37 @@
         facet.selected.clear();
         facet.options.forEach(function (option) { option.input.checked = false; });
       });
-      filter();
-      writeUrl();
+      update();
     });
 
-    sortHeaders.forEach(function (th) {
+    sortHeaders.forEach(function (th, i) {
       var button = th.querySelector("button");
       if (!button) return;
       button.addEventListener("click", function () {
-        var key = th.getAttribute("data-mc-sort");
-        if (state.sort.key === key) state.sort.dir = -state.sort.dir;
-        else state.sort = { key: key, dir: FIRST_DIR[key] || 1 };
+        if (state.key === sortKeys[i]) state.dir = -state.dir;
+        else { state.key = sortKeys[i]; state.dir = FIRST_DIR[state.key] || 1; }
         applySort();
+        updateAriaSort();
         writeUrl();
       });
     });
 
-    /* Init */
     readUrl();
     form.hidden = false;
-    if (state.sort.key !== DEFAULT_SORT.key || state.sort.dir !== DEFAULT_SORT.dir) applySort();
-    else sortHeaders.forEach(function (th) {
-      th.setAttribute("aria-sort", th.getAttribute("data-mc-sort") === DEFAULT_SORT.key ? "ascending" : "none");
-    });
+    if (state.key !== DEFAULT_KEY || state.dir !== 1) applySort(); /* server order is name ascending */
+    updateAriaSort();
     filter();
   }
 
   function init() {
-    Array.prototype.forEach.call(document.querySelectorAll("[data-mc-catalog]"), setup);
+    each(document.querySelectorAll("[data-mc-catalog]"), setup);
   }
 
-  /* Material's navigation.instant swaps pages without reloading: its document$
+  /* Material's navigation.instant swaps pages without a reload; its document$
    * observable emits for every page, the first one included. */
   function start() {
-    if (window.document$ && typeof window.document$.subscribe === "function") {
-      window.document$.subscribe(init);
-    } else {
-      init();
-    }
+    if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(init);
+    else init();
   }
 
   if (window.document$ || document.readyState !== "loading") start();
