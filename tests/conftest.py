@@ -25,18 +25,19 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
 
 
-def run(args: list[str], cwd: Path, timeout: float = 180) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(args, cwd=cwd, env=ENV, capture_output=True, text=True, timeout=timeout)
+def run(args: list[str], cwd: Path, timeout: float = 180, env: dict[str, str] | None = None
+        ) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, cwd=cwd, env={**ENV, **(env or {})}, capture_output=True, text=True, timeout=timeout)
 
 
-def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """The real `model-catalog` command, run as users run it."""
-    return run([sys.executable, "-m", "model_catalog", *args], cwd)
+    return run([sys.executable, "-m", "model_catalog", *args], cwd, env=env)
 
 
-def mkdocs_build(site_root: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+def mkdocs_build(site_root: Path, *extra: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """A real `mkdocs build` of the site in `site_root`."""
-    return run([sys.executable, "-m", "mkdocs", "build", *extra], site_root)
+    return run([sys.executable, "-m", "mkdocs", "build", *extra], site_root, env=env)
 
 
 REGISTRY = """\

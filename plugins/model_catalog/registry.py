@@ -67,8 +67,9 @@ def load_registry(path: Path, source: str, max_bytes: int = 1_000_000) -> Regist
                 keys.append(parse_public_key(line))
             except Exception as exc:  # noqa: BLE001 - any unusable key is reported, never trusted
                 where = located.locate(("approvers", index, "keys", key_index))
+                why = f" ({exc})" if str(exc) else ""
                 registry.errors.append(CardError(source, *where, f"approvers[{index}].keys[{key_index}]",
-                                                 f"not a usable SSH public key ({exc}); paste the line of the .pub file"))
+                                                 f"not a usable SSH public key{why}; paste the line of the .pub file"))
         name = entry["name"]
         if name in registry.approvers:
             where = located.locate(("approvers", index, "name"))
