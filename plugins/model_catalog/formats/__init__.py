@@ -1,0 +1,1 @@
+"""Conversions between cards and other formats: Hugging Face model cards, CycloneDX."""
