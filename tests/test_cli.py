@@ -123,7 +123,7 @@ def test_new_writes_a_draft_that_validates_and_refuses_to_overwrite(tmp_path: Pa
         assert f"\n{section}" in text, section
     assert run_cli("validate", cwd=tmp_path).returncode == 0
     again = run_cli("new", "fraud-detector", "--owner", "Ada Lovelace <ada@example.com>", "--version", "1.0", cwd=tmp_path)
-    assert again.returncode == 2 and "already exists" in again.stderr
+    assert again.returncode == 2 and "cards/fraud-detector/1.0.yaml already holds fraud-detector version 1.0" in again.stderr
     assert card.read_text() == text
 
 

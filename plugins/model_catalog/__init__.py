@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from .authoring import CardExistsError, create_model_card
 from .card import Card, Catalog
 from .errors import CardError, CatalogError
+from .gate import validate
 from .loader import load_card, load_catalog
 from .schema import CardSchema, SchemaError
 from .settings import CatalogSettings
@@ -11,11 +13,14 @@ from .settings import CatalogSettings
 __all__ = [
     "Card",
     "CardError",
+    "CardExistsError",
     "CardSchema",
     "Catalog",
     "CatalogError",
     "CatalogSettings",
     "SchemaError",
+    "create_model_card",
     "load_card",
     "load_catalog",
+    "validate",
 ]

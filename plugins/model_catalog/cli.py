@@ -3,25 +3,26 @@
 from __future__ import annotations
 
 import argparse
-from collections import Counter
 import json
 import re
-import subprocess
 import sys
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from .approve import write_approval
+from .authoring import CardExistsError, create_model_card, git_owner
 from .card import version_key
-from .errors import format_github, format_json, format_text
+from .errors import CatalogError, format_github, format_json, format_text
+from .export import EXPORTERS
 from .gate import CheckedCatalog, build_date, check_cards
+from .json_schema import card_json_schema
 from .loader import display_path, read_card
-from .new_card import render_new_card
-from .schema import CardSchema, SchemaError
-from .settings import CatalogSettings, SettingsError, read_mkdocs_settings
 from .registry import load_registry
 from .review import review_card
+from .schema import CardSchema, SchemaError
+from .settings import CatalogSettings, SettingsError, read_mkdocs_settings
 from .signatures import SigningError, approval_message, sign
 from .validate import Validation, parse_isodate
 from .yamlsource import YamlError
@@ -149,18 +150,6 @@ def cmd_approve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _git_owner() -> dict[str, str] | None:
-    def read(key: str) -> str:
-        try:
-            done = subprocess.run(["git", "config", key], capture_output=True, text=True, timeout=5)
-        except (OSError, subprocess.SubprocessError):
-            return ""
-        return done.stdout.strip()
-
-    name, email = read("user.name"), read("user.email")
-    return {"name": name, "email": email} if name and email else None
-
-
 def _parse_owner(text: str, team: str | None) -> dict[str, str]:
     match = re.fullmatch(r"\s*(.+?)\s*<([^<>@\s]+@[^<>\s]+)>\s*", text)
     if not match:
@@ -171,35 +160,78 @@ def _parse_owner(text: str, team: str | None) -> dict[str, str]:
     return owner
 
 
+def _owners(args: argparse.Namespace) -> list[dict[str, str]]:
+    owners = [_parse_owner(text, args.team) for text in args.owner]
+    if not owners:
+        owner = git_owner()
+        if owner is None:
+            raise UsageError("no owner: pass --owner \"Full Name <email>\" (or set git's user.name and user.email)")
+        owners = [{**owner, "team": args.team} if args.team else owner]
+    return owners
+
+
+def _create(args: argparse.Namespace, model_info: dict[str, Any]) -> int:
+    settings = _settings(args)
+    cards_dir = Path(args.cards_dir) if args.cards_dir else settings.cards_path
+    try:
+        card = create_model_card(model_info, cards_dir, owners=_owners(args), overwrite=args.force,
+                                 schema=_schema(settings))
+    except (ValueError, CardExistsError) as exc:
+        raise UsageError(str(exc)) from None
+    except CatalogError as exc:
+        raise UsageError("the new card would not validate:\n" + format_text(exc.errors)) from None
+    print(display_path(card.path))
+    return EXIT_OK
+
+
 def cmd_new(args: argparse.Namespace) -> int:
     if not _SLUG.fullmatch(args.id):
         raise UsageError(f"{args.id!r} is not a valid id: use lowercase letters, digits and hyphens, 1 to 63 characters")
+    return _create(args, {"id": args.id, "name": args.name or args.id.replace("-", " ").title(),
+                          "version": args.version})
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from .formats.huggingface import from_huggingface  # imported on use: the other commands never need it
+
+    try:
+        text = Path(args.file).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{args.file}: cannot read: {exc}") from None
+    data, notes = from_huggingface(text)
+    for key in ("id", "version", "name"):
+        if getattr(args, key, None):
+            data[key] = getattr(args, key)
+    status = _create(args, data)
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    return status
+
+
+def cmd_export(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    cards_dir = Path(args.cards_dir) if args.cards_dir else settings.cards_path
-    owners = [_parse_owner(text, args.team) for text in args.owner]
-    if not owners:
-        owner = _git_owner()
-        if owner is None:
-            raise UsageError("no owner: pass --owner \"Full Name <email>\" (or set git's user.name and user.email)")
-        if args.team:
-            owner["team"] = args.team
-        owners = [owner]
-    target = cards_dir / args.id / f"{args.version}.yaml"
-    if target.exists() and not args.force:
-        raise UsageError(f"{display_path(target)} already exists; pass --force to overwrite it")
-    schema = _schema(settings)
-    text = render_new_card(schema, model_id=args.id, name=args.name or args.id.replace("-", " ").title(),
-                           version=args.version, owners=owners)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    _, errors = read_card(temporary, Validation(schema), source=display_path(target))
-    if errors:
-        temporary.unlink()
-        raise UsageError("the new card would not validate:\n" + format_text(errors))
-    temporary.replace(target)
-    print(display_path(target))
+    card, errors = read_card(Path(args.card), Validation(_schema(settings)), max_bytes=settings.max_card_bytes)
+    if card is None:
+        raise UsageError("the card is invalid; fix it before exporting it:\n" + format_text(errors))
+    text = EXPORTERS[args.format](card)
+    if args.output and args.output != "-":
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
     return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    sys.stdout.write(json.dumps(card_json_schema(_schema(_settings(args))), indent=2, ensure_ascii=False) + "\n")
+    return EXIT_OK
+
+
+def _add_creation_options(parser: argparse.ArgumentParser, out: str = "--cards-dir") -> None:
+    parser.add_argument("--owner", action="append", default=[], metavar='"NAME <EMAIL>"',
+                        help="an owner; repeat for several (default: git's user)")
+    parser.add_argument("--team", help="the owners' team")
+    parser.add_argument(out, dest="cards_dir", metavar="DIR", help="where cards live (default: cards_dir from mkdocs.yml)")
+    parser.add_argument("--force", action="store_true", help="overwrite an existing card of the same id and version")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -230,11 +262,26 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("id", help="the model's id: lowercase letters, digits and hyphens")
     new.add_argument("--name", help="human-readable name (default: from the id)")
     new.add_argument("--version", default="0.1.0", help="the model version (default: 0.1.0)")
-    new.add_argument("--owner", action="append", default=[], metavar='"NAME <EMAIL>"', help="an owner; repeat for several (default: git's user)")
-    new.add_argument("--team", help="the owners' team")
-    new.add_argument("--cards-dir", help="where cards live (default: cards_dir from mkdocs.yml)")
-    new.add_argument("--force", action="store_true", help="overwrite an existing card")
+    _add_creation_options(new)
     new.set_defaults(handler=cmd_new)
+
+    importer = commands.add_parser("import", help="turn another tool's model card into a draft card")
+    importer.add_argument("source_format", choices=["huggingface"], metavar="FORMAT", help="huggingface")
+    importer.add_argument("file", help="the model card to import (a Hugging Face README.md)")
+    importer.add_argument("--id", help="the model's id (default: from its name)")
+    importer.add_argument("--name", help="the model's name (default: from the card)")
+    importer.add_argument("--version", help="the model version (default: from the card, else 0.1.0)")
+    _add_creation_options(importer, out="--out")
+    importer.set_defaults(handler=cmd_import)
+
+    export = commands.add_parser("export", help="write a card in another format")
+    export.add_argument("card", metavar="CARD", help="the card file")
+    export.add_argument("--format", choices=sorted(EXPORTERS), default="json")
+    export.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
+    export.set_defaults(handler=cmd_export)
+
+    schema = commands.add_parser("schema", help="print the card format as JSON Schema (for editors)")
+    schema.set_defaults(handler=cmd_schema)
     return parser
 
 

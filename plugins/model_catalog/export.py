@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Callable
 
 from .card import Card, Catalog
 from .plaindata import plain
@@ -30,3 +30,19 @@ def catalog_json(catalog: Catalog, *, include_drafts: bool, urls: dict[tuple[str
                          for card in versions],
         })
     return dumps({"format": "model-catalog/catalog", "schema_version": 1, "models": models})
+
+
+def _huggingface(card: Card) -> str:
+    from .formats.huggingface import to_huggingface
+
+    return to_huggingface(card)
+
+
+def _cyclonedx(card: Card) -> str:
+    from .formats.cyclonedx import to_cyclonedx
+
+    return dumps(to_cyclonedx(card))
+
+
+EXPORTERS: dict[str, Callable[[Card], str]] = {"json": card_json, "huggingface": _huggingface, "cyclonedx": _cyclonedx}
+"""Export formats by name: each turns a card into the text of a file."""

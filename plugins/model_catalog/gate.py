@@ -13,7 +13,7 @@ from .loader import display_path, load_catalog
 from .registry import Registry, load_registry
 from .review import ReviewState, review_card, review_errors
 from .schema import CardSchema
-from .settings import CatalogSettings
+from .settings import CatalogSettings, read_mkdocs_settings
 
 
 def build_date() -> dt.date:
@@ -45,9 +45,10 @@ def check_cards(settings: CatalogSettings, paths: list[Path] | None = None, *, s
     schema = schema or CardSchema.load(settings.schema_extension_path)
     policy = settings.policy
     registry_path = settings.registry_path
+    inside = bool(paths) and all(p.resolve().is_relative_to(settings.cards_path) for p in paths or [])
     catalog = load_catalog(paths or [settings.cards_path], schema=schema, root=root,
                            max_bytes=settings.max_card_bytes, exclude=[registry_path],
-                           context=settings.cards_path if paths else None)
+                           context=settings.cards_path if inside else None)
     registry = load_registry(registry_path, display_path(registry_path, root), settings.max_card_bytes)
     checked = CheckedCatalog(catalog, registry, errors=list(catalog.errors))
     today = today or build_date()
@@ -60,3 +61,17 @@ def check_cards(settings: CatalogSettings, paths: list[Path] | None = None, *, s
         checked.errors.extend(review_errors(card, state, policy))
     checked.errors.sort()
     return checked
+
+
+def validate(paths: str | Path | list[str | Path] | None = None, *, config: str | Path | None = None,
+             today: dt.date | None = None) -> list[CardError]:
+    """Every problem in the cards, as `model-catalog validate` finds them: errors, warnings and notices.
+
+    ``config`` is an mkdocs.yml to read the plugin's options from (default:
+    ./mkdocs.yml when it exists); ``paths`` default to its ``cards_dir``.
+    """
+    config_file = Path(config) if config else Path("mkdocs.yml")
+    settings = read_mkdocs_settings(config_file) if config or config_file.is_file() else CatalogSettings(base_dir=Path.cwd())
+    if paths is not None and not isinstance(paths, list):
+        paths = [paths]
+    return check_cards(settings, [Path(p) for p in paths] if paths else None, today=today).errors

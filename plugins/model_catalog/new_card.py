@@ -1,20 +1,43 @@
-"""A new draft card, written from the schema: every field present, each with a one-line prompt."""
+"""Writing card YAML from the schema: every field present, filled where a value is known, else a prompt."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import yaml
 
 from .schema import CardSchema, Rules
 
-_GIVEN = ("schema_version", "id", "name", "version", "status", "owners")
+SKIPPED = frozenset({"approvals"})
+"""Fields a new card never carries (approvals are added by `model-catalog approve`)."""
 
 
-def _scalar(value: Any) -> str:
-    """One YAML flow value, always safe to read back (strings quoted when needed)."""
-    return yaml.safe_dump(value, default_flow_style=True, width=10_000, allow_unicode=True).strip().removesuffix("...").strip()
+class _Dumper(yaml.SafeDumper):
+    """Block style, strings that YAML would misread quoted, multi-line strings as literal blocks."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def _dump(value: Any, indent: str) -> str:
+    """``value`` as the YAML that follows ``key:``: inline for scalars, an indented block otherwise."""
+    text = yaml.dump(value, Dumper=_Dumper, default_flow_style=False, sort_keys=False, allow_unicode=True,
+                     width=100, indent=2)
+    if isinstance(value, (dict, list)) and value:
+        lines = text.rstrip("\n").split("\n")
+        return "\n" + "\n".join(f"{indent}  {line}" for line in lines)
+    scalar = text.strip()
+    if scalar.endswith("\n...") or scalar.endswith("..."):
+        scalar = scalar[: scalar.rfind("...")].strip()
+    if scalar.startswith("|"):
+        style, body = text.split("\n", 1)
+        return f" {style}\n" + "\n".join(f"{indent}{line}" if line.strip() else "" for line in body.rstrip("\n").split("\n"))
+    return " " + scalar
 
 
 def _prompt(rules: Rules) -> str:
@@ -23,47 +46,46 @@ def _prompt(rules: Rules) -> str:
     inner = rules.get("schema")
     if rules.get("type") == "list" and isinstance(inner, dict) and inner.get("type") == "dict":
         example = {name: f"<{name}>" for name, sub in inner.get("schema", {}).items() if sub.get("required")}
-        text += f" Each entry: {_scalar(example)}"
+        flow = yaml.safe_dump(example, default_flow_style=True, width=10_000).strip()
+        text += f" Each entry: {flow}"
     elif rules.get("type") == "list":
         text += " A list: one '- item' per line."
     return text
 
 
-def _fields(fields: dict[str, Rules], indent: str) -> list[str]:
+def _fields(fields: dict[str, Rules], values: dict[str, Any], indent: str) -> list[str]:
     lines = []
     for name, rules in fields.items():
-        if name == "approvals":
+        if name in SKIPPED:
             continue
         inner = rules.get("schema")
-        if rules.get("type") == "dict" and isinstance(inner, dict):
+        value = values.get(name)
+        if rules.get("type") == "dict" and isinstance(inner, dict) and (value is None or isinstance(value, dict)):
             lines.append(f"{indent}{name}:")
-            lines.extend(_fields(inner, indent + "  "))
-        else:
+            lines.extend(_fields(inner, value or {}, indent + "  "))
+        elif value is None:
             lines.append(f"{indent}{name}:  # {_prompt(rules)}")
+        else:
+            lines.append(f"{indent}{name}:{_dump(value, indent)}")
+    extra = [key for key in values if key not in fields and key not in SKIPPED]
+    for name in extra:
+        lines.append(f"{indent}{name}:{_dump(values[name], indent)}")
     return lines
 
 
-def render_new_card(schema: CardSchema, *, model_id: str, name: str, version: str,
-                    owners: list[dict[str, str]], schema_url: str | None = None) -> str:
-    """The YAML text of a draft card; fields left empty are prompts and count as not filled in."""
-    lines = []
-    if schema_url:
-        lines.append(f"# yaml-language-server: $schema={schema_url}")
-    lines += [
-        f"# Draft model card for {name} {version}. Fill in each empty field (the comment says what it",
-        "# wants), then set `status: in_review` and open a pull request. `model-catalog validate` checks it.",
-        f"schema_version: 1",
-        f"id: {_scalar(model_id)}",
-        f"name: {_scalar(name)}",
-        f"version: {json.dumps(version)}",
-        "status: draft",
-        "owners:",
-    ]
-    for owner in owners:
-        lines.append(f"  - name: {_scalar(owner['name'])}")
-        lines.append(f"    email: {_scalar(owner['email'])}")
-        if owner.get("team"):
-            lines.append(f"    team: {_scalar(owner['team'])}")
-    rest = {name: rules for name, rules in schema.fields.items() if name not in _GIVEN}
-    lines.extend(_fields(rest, ""))
+def render_card_yaml(schema: CardSchema, values: dict[str, Any], header: list[str] | None = None) -> str:
+    """The YAML text of a card: known ``values`` written out, every other field an empty key with a prompt.
+
+    Empty keys count as not filled in, so the card validates as a draft and
+    `validate` lists what is still missing once it leaves draft.
+    """
+    lines = [f"# {line}" if line else "#" for line in header or []]
+    lines.extend(_fields(schema.fields, values, ""))
     return "\n".join(lines) + "\n"
+
+
+def new_card_header(name: str, version: str) -> list[str]:
+    return [
+        f"Model card for {name} {version}. Fill in each empty field (its comment says what it wants),",
+        "then set `status: in_review` and open a pull request. `model-catalog validate` checks it.",
+    ]

@@ -108,8 +108,11 @@ class Validation:
         validator.licenses = self.schema.licenses
         return validator
 
-    def check(self, located: Located, file: str) -> tuple[dict[str, Any], list[CardError]]:
-        """The card's fields (keys left empty dropped) and all their errors, sorted by position."""
+    def check(self, located: Located, file: str, *, semantics: bool = True) -> tuple[dict[str, Any], list[CardError]]:
+        """The card's fields (keys left empty dropped) and all their errors, sorted by position.
+
+        ``semantics=False`` leaves out the checks across fields that JSON Schema cannot express.
+        """
         data = located.data
         if not isinstance(data, dict):
             kind = "a list" if isinstance(data, list) else "a single value" if data is not None else "empty (null)"
@@ -124,7 +127,8 @@ class Validation:
         if not validator.validate(data):
             for error in _leaves(validator._errors):
                 found.append(self._explain(error, located, file, status if documented else None))
-        found.extend(self._check_semantics(data, located, file))
+        if semantics:
+            found.extend(self._check_semantics(data, located, file))
         return data, sorted(set(found))
 
     def _at(self, located: Located, file: str, path: FieldPath, message: str, *, key: bool = False) -> CardError:
