@@ -213,7 +213,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     card, errors = read_card(Path(args.card), Validation(_schema(settings)), max_bytes=settings.max_card_bytes)
     if card is None:
         raise UsageError("the card is invalid; fix it before exporting it:\n" + format_text(errors))
-    text = EXPORTERS[args.format](card)
+    try:
+        text = EXPORTERS[args.format](card)
+    except ValueError as exc:  # SOURCE_DATE_EPOCH that is not a number of seconds
+        raise UsageError(f"cannot export: {exc}") from None
     if args.output and args.output != "-":
         Path(args.output).write_text(text, encoding="utf-8")
     else:

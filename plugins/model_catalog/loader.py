@@ -78,10 +78,11 @@ def check_catalog(cards: list[Card]) -> list[CardError]:
     errors: list[CardError] = []
     groups: dict[tuple[str, str], list[Card]] = {}
     for card in cards:
-        groups.setdefault(card.key, []).append(card)
+        # Versions are compared without case: they are URL paths, and some file systems ignore case.
+        groups.setdefault((card.id, card.version.lower()), []).append(card)
     for group in groups.values():
         for card in group if len(group) > 1 else ():
-            others = ", ".join(other.source for other in group if other is not card)
+            others = ", ".join(f"{other.source} (version {other.version})" for other in group if other is not card)
             line, column = card.located.locate(("version",))
             errors.append(CardError(card.source, line, column, "version",
                                     f"{card.id} version {card.version} is also defined in {others}; "

@@ -10,6 +10,7 @@ import os
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -22,12 +23,24 @@ from mkdocs.structure.toc import get_toc
 from .errors import format_text
 from .gate import check_cards
 from .reference import expand_markers
-from .render import TemplateRenderer
+from .render import TemplateProblem, TemplateRenderer
 from .schema import CardSchema, SchemaError
 from .settings import CatalogSettings, SettingsError
-from .site import CatalogSite
+from .site import CatalogSite, RenderedPage
 
 log = get_plugin_logger(__name__)
+
+
+def _edit_url(card_path: Path, config: MkDocsConfig) -> str | None:
+    """The "edit" link of a card's YAML file, built from repo_url and edit_uri as MkDocs builds page links."""
+    if not config.repo_url or not (config.edit_uri or config.edit_uri_template):
+        return None
+    path = Path(os.path.relpath(card_path, Path(config.docs_dir).resolve())).as_posix()
+    if config.edit_uri_template:
+        uri = config.edit_uri_template.format(path=path, path_noext=path.rsplit(".", 1)[0])
+    else:
+        uri = config.edit_uri.rstrip("/") + "/" + path
+    return urljoin(config.repo_url.rstrip("/") + "/", uri)
 
 
 def _config_scheme() -> tuple[tuple[str, Any], ...]:
@@ -49,12 +62,14 @@ class ModelCatalogPlugin(BasePlugin):
         self.settings: CatalogSettings | None = None
         self.schema: CardSchema | None = None
         self.site: CatalogSite | None = None
+        self.rendered: dict[str, RenderedPage] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self.site = None
+        self.rendered = {}
         if not self.config["enabled"]:
             return None
         options = {key: value for key, value in self.config.items() if key != "enabled"}
@@ -75,30 +90,40 @@ class ModelCatalogPlugin(BasePlugin):
         return self.command == "serve" if show is None else show
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        """Load and check every card before MkDocs cleans the site directory."""
+        """Load, check and render every card before MkDocs cleans the site directory.
+
+        Everything that can fail happens here, so a failed build leaves the
+        previously built site as it was.
+        """
         if not self.config["enabled"] or self.settings is None:
             return
         settings = self.settings
-        try:
-            self.schema = schema = CardSchema.load(settings.schema_extension_path)
-            renderer = TemplateRenderer(settings.templates_path)
-        except SchemaError as exc:
-            raise PluginError(str(exc)) from None
         if settings.templates_path and not settings.templates_path.is_dir():
             raise PluginError(f"templates_dir: {settings.templates_path} is not a folder")
         try:
+            self.schema = schema = CardSchema.load(settings.schema_extension_path)
             checked = check_cards(settings, schema=schema, root=settings.base_dir)
-        except SettingsError as exc:
+        except (SchemaError, SettingsError) as exc:
             raise PluginError(str(exc)) from None
         blocking = checked.blocking
         if blocking and self.command != "serve":
             raise PluginError(f"model-catalog: {len(blocking)} error(s) in the cards:\n" + format_text(blocking))
         for problem in checked.errors:
             (log.info if problem.severity == "notice" else log.warning)(str(problem))
-        self.site = CatalogSite(checked.catalog, renderer, prefix=settings.prefix, include_drafts=self.include_drafts,
-                                directory_urls=config.use_directory_urls, problems=blocking,
-                                reviews=checked.reviews)
-        for url in self.site.asset_urls():
+        site = CatalogSite(checked.catalog, TemplateRenderer(settings.templates_path), prefix=settings.prefix,
+                           include_drafts=self.include_drafts, directory_urls=config.use_directory_urls,
+                           problems=blocking, reviews=checked.reviews)
+        docs_dir = Path(config.docs_dir)
+        for src_uri in site.pages:
+            if (docs_dir / src_uri).exists():
+                raise PluginError(f"{src_uri} in docs_dir has the path of a catalog page; "
+                                  "remove it or change the plugin's `prefix`")
+        try:
+            self.rendered = site.render_all(lambda card: _edit_url(card.path, config) if settings.edit_cards else None)
+        except TemplateProblem as exc:
+            raise PluginError(f"model-catalog: cannot render the catalog pages: {exc}") from None
+        self.site = site
+        for url in site.asset_urls():
             target = config.extra_css if url.endswith(".css") else config.extra_javascript
             if url not in [str(item) for item in target]:
                 target.append(url)
@@ -108,9 +133,6 @@ class ModelCatalogPlugin(BasePlugin):
             return files
         docs_dir = Path(config.docs_dir).resolve()
         for page in self.site.pages.values():
-            if files.get_file_from_path(page.src_uri) is not None:
-                raise PluginError(f"{page.src_uri} in docs_dir has the path of a catalog page; "
-                                  f"remove it or change the plugin's `prefix`")
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             file = File.generated(config, page.src_uri, content=page.markdown(), inclusion=inclusion)
             if page.card is not None and self.settings is not None and self.settings.edit_cards:
@@ -128,9 +150,9 @@ class ModelCatalogPlugin(BasePlugin):
         return expand_markers(markdown, self.schema)
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-        if self.site is None or page.file.src_uri not in self.site.pages:
+        rendered = self.rendered.get(page.file.src_uri)
+        if rendered is None:
             return html
-        rendered = self.site.render(page.file.src_uri, edit_url=page.edit_url)
         page.toc = get_toc([{"level": 2, "id": anchor, "name": title, "children": []}
                             for anchor, title in rendered.toc])
         return rendered.html

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import traceback
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,10 @@ def _label(name: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+class TemplateProblem(Exception):
+    """A template could not be rendered; the message names the template file and line."""
+
+
 class TemplateRenderer:
     """Renders the built-in templates, letting a site override any of them file by file."""
 
@@ -58,7 +63,16 @@ class TemplateRenderer:
         self.env.filters.update(markdown=render_markdown, isodate=iso_date, number=_number, label=_label)
 
     def render(self, name: str, **context: Any) -> str:
-        return self.env.get_template(name).render(**context)
+        """Render a template; a broken template raises :class:`TemplateProblem` naming its file and line."""
+        try:
+            return self.env.get_template(name).render(**context)
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateProblem(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}") from None
+        except Exception as exc:  # noqa: BLE001 - any failure inside a (user) template is reported, located
+            frames = [frame for frame in traceback.extract_tb(exc.__traceback__)
+                      if frame.filename.endswith((".html", ".svg"))]
+            where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else name
+            raise TemplateProblem(f"{where}: {type(exc).__name__}: {exc}") from None
 
     def asset(self, name: str) -> str:
         """A static file (script, style sheet) from the template folders."""

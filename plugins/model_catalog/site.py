@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 from markupsafe import escape
@@ -129,6 +129,11 @@ class CatalogSite:
 
     def asset_urls(self) -> list[str]:
         return [posixpath.join(ASSET_DIR, posixpath.basename(asset)) for asset in ASSETS]
+
+    def render_all(self, edit_url: Callable[[Card], str | None]) -> dict[str, RenderedPage]:
+        """Every catalog page, rendered up front so that a template failure stops the build before it writes."""
+        return {src: self.render(src, edit_url=edit_url(page.card) if page.card else None)
+                for src, page in self.pages.items()}
 
     def render(self, src_uri: str, *, edit_url: str | None = None) -> RenderedPage:
         """The HTML body and table of contents of one catalog page."""

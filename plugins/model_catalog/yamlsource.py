@@ -23,6 +23,8 @@ MAX_VALUES = 100_000
 """Values one document may expand to (bounds "billion laughs" aliases)."""
 MAX_DEPTH = 64
 """Nesting levels one document may have."""
+MAX_TEXT = 100_000
+"""Characters one value may have (a description of a few pages is a few thousand)."""
 
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
@@ -161,6 +163,9 @@ class _Builder:
             value = str(node.value)
         if not isinstance(value, str):
             self.located.source_text[path] = node.value
+        elif len(value) > MAX_TEXT:
+            raise YamlError(*_mark(node), f"this value is {len(value):,} characters long, over the limit of "
+                            f"{MAX_TEXT:,}; link to a longer document instead", path)
         return value
 
 

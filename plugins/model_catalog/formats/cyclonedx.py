@@ -47,7 +47,8 @@ _COMPONENT_FIELDS = frozenset({"name", "version", "summary", "license", "tags", 
 _MODEL_CARD_FIELDS = frozenset({"model_details", "intended_use", "factors", "metrics", "ethical_considerations",
                                 "limitations", "caveats_and_recommendations", "environmental_impact"})
 _DATASET_FIELDS = {"training_data": "training", "evaluation_data": "evaluation"}
-_DETAILS_MAPPED = frozenset({"architecture", "input_format", "output_format", "paper", "repository", "base_model"})
+# base_model is mapped to the pedigree and also kept as written (``id@version``) as a property.
+_DETAILS_MAPPED = frozenset({"architecture", "input_format", "output_format", "paper", "repository"})
 
 
 def to_cyclonedx(card: Card) -> dict[str, Any]:
@@ -75,9 +76,9 @@ def serial_number(card: Card) -> str:
     return f"urn:uuid:{uuid.uuid5(SERIAL_NAMESPACE, card.digest)}"
 
 
-def source_date(environ: dict[str, str] | None = None) -> str | None:
+def source_date() -> str | None:
     """``SOURCE_DATE_EPOCH`` as an RFC 3339 UTC time; None when unset, so builds stay reproducible."""
-    value = (os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH", "").strip()
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not value:
         return None
     if not _EPOCH.fullmatch(value):
@@ -164,7 +165,6 @@ def pedigree(base_model: str | None) -> dict[str, Any]:
     model_id, _, version = base_model.partition("@")
     ancestor: dict[str, Any] = {"type": "machine-learning-model", "name": model_id}
     _put(ancestor, "version", version)
-    ancestor["properties"] = [_property("id", model_id)]
     return {"ancestors": [ancestor]}
 
 

@@ -1,0 +1,152 @@
+"""Hostile and careless input: every case ends in a located error (or is accepted), never a traceback."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import mkdocs_build, run_cli, write_site
+from model_catalog import load_catalog
+from model_catalog.errors import format_text
+from test_build import card
+
+DRAFT = "id: ocr\nname: OCR\nversion: '1.2'\nstatus: draft\nowners: [{name: Ada Lovelace, email: ada@example.com}]\n"
+
+
+def errors_of(tmp_path: Path, files: dict[str, bytes | str]) -> str:
+    for name, content in files.items():
+        path = tmp_path / "cards" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    return format_text(load_catalog(tmp_path / "cards", root=tmp_path).errors)
+
+
+def test_deep_nesting_is_refused_quickly(tmp_path: Path) -> None:
+    started = time.monotonic()
+    text = errors_of(tmp_path, {"deep.yaml": DRAFT + "tags: " + "[" * 5000 + "]" * 5000 + "\n"})
+    assert "cards/deep.yaml:6:" in text and "nested too deeply" in text
+    assert time.monotonic() - started < 10
+
+
+def test_a_megabyte_in_one_field_is_refused(tmp_path: Path) -> None:
+    content = DRAFT + "summary: " + "a" * 1_000_000 + "\n"
+    text = errors_of(tmp_path, {"big.yaml": content})
+    assert text == (f"cards/big.yaml: the file is {len(content.encode()):,} bytes, over the limit of 1,000,000; "
+                    "split it or raise `max_card_bytes`")
+    site = write_site(tmp_path / "site", {"long.yaml": DRAFT + "description: " + "a" * 200_000 + "\n"})
+    done = run_cli("validate", cwd=site)
+    assert done.returncode == 1
+    assert "cards/long.yaml:6:14: description: this value is 200,000 characters long, over the limit of 100,000" in done.stdout
+
+
+def test_the_size_limit_is_configurable(tmp_path: Path) -> None:
+    site = write_site(tmp_path, {"ocr/1.2.yaml": DRAFT}, plugin_options="cards_dir: cards\nmax_card_bytes: 50")
+    done = run_cli("validate", cwd=site)
+    assert "over the limit of 50; split it or raise `max_card_bytes`" in done.stdout
+
+
+def test_byte_order_mark_and_crlf_are_accepted(tmp_path: Path) -> None:
+    content = ("\ufeff" + DRAFT).replace("\n", "\r\n").encode()
+    assert errors_of(tmp_path, {"ocr.yaml": content}) == ""
+
+
+def test_binary_file_with_a_yaml_name(tmp_path: Path) -> None:
+    text = errors_of(tmp_path, {"model.yaml": bytes(range(256)) * 4})
+    assert text == "cards/model.yaml: the file is binary, not YAML text"
+
+
+@pytest.mark.parametrize("bad_id", ["../escape", "a/b", "/etc/passwd", ".", "Café", "ocr\u200b", "ОCR".lower()])
+def test_ids_that_try_to_leave_the_site_are_refused(tmp_path: Path, bad_id: str) -> None:
+    text = errors_of(tmp_path, {"x.yaml": DRAFT.replace("id: ocr", f"id: '{bad_id}'")})
+    assert text.startswith("cards/x.yaml:1:5: id: must be lowercase letters, digits and hyphens")
+
+
+@pytest.mark.parametrize("bad_version", ["../1", "1/2", ".", "..", "1 0", "v1\u0301"])
+def test_versions_that_try_to_leave_the_site_are_refused(tmp_path: Path, bad_version: str) -> None:
+    text = errors_of(tmp_path, {"x.yaml": DRAFT.replace("version: '1.2'", f"version: '{bad_version}'")})
+    assert text.startswith("cards/x.yaml:3:10: version: must be letters, digits, dots")
+
+
+def test_versions_differing_only_in_case_collide(tmp_path: Path) -> None:
+    text = errors_of(tmp_path, {"a.yaml": DRAFT.replace("'1.2'", "'1.2-RC1'"), "b.yaml": DRAFT.replace("'1.2'", "'1.2-rc1'")})
+    assert "cards/a.yaml:3:10: version: ocr version 1.2-RC1 is also defined in cards/b.yaml (version 1.2-rc1)" in text
+
+
+def test_symlinks_leaving_the_cards_folder_are_refused(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.yaml"
+    outside.write_text(DRAFT)
+    (tmp_path / "cards").mkdir()
+    (tmp_path / "cards" / "linked.yaml").symlink_to(outside)
+    (tmp_path / "cards" / "inside.yaml").write_text(DRAFT.replace("ocr", "ocr-two"))
+    (tmp_path / "cards" / "alias.yaml").symlink_to(tmp_path / "cards" / "inside.yaml")
+    (tmp_path / "cards" / "sub").symlink_to(tmp_path, target_is_directory=True)
+    lines = errors_of(tmp_path, {}).splitlines()
+    # The link that leaves is refused; the alias inside the folder is read, and collides with its target;
+    # the folder link (a loop back to the root) is not followed.
+    assert lines == [
+        "cards/alias.yaml:3:10: version: ocr-two version 1.2 is also defined in cards/inside.yaml (version 1.2); "
+        "give one of them another version, or remove one of the files",
+        "cards/inside.yaml:3:10: version: ocr-two version 1.2 is also defined in cards/alias.yaml (version 1.2); "
+        "give one of them another version, or remove one of the files",
+        f"cards/linked.yaml: is a link to {outside}, outside cards; copy the card into the folder instead",
+    ]
+
+
+def test_file_names_with_spaces_and_non_ascii_are_accepted(tmp_path: Path) -> None:
+    assert errors_of(tmp_path, {"my model/versión 1.yaml": DRAFT}) == ""
+
+
+def test_every_hostile_file_together_fails_one_build_without_traceback(tmp_path: Path) -> None:
+    golden = Path(__file__).parent / "golden" / "errors"
+    files = {p.name: p.read_bytes() for p in golden.glob("*.yaml")}
+    site = write_site(tmp_path, {"fraud/1.0.yaml": card()})
+    assert mkdocs_build(site).returncode == 0
+    (site / "site" / "sentinel").write_text("old")
+    for name, content in files.items():
+        (site / "cards" / name).write_bytes(content)
+    done = mkdocs_build(site)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.count("cards/") >= len(files)
+    assert (site / "site" / "sentinel").read_text() == "old"
+
+
+def test_a_broken_template_stops_the_build_before_anything_is_written(tmp_path: Path) -> None:
+    site = write_site(tmp_path, {"fraud/1.0.yaml": card()}, plugin_options="cards_dir: cards\ntemplates_dir: overrides")
+    (site / "overrides" / "partials").mkdir(parents=True)
+    assert mkdocs_build(site).returncode == 0
+    (site / "site" / "sentinel").write_text("old")
+    (site / "overrides" / "partials" / "owners.html").write_text("<p>\n{{ card.owners[0].phone.number }}</p>\n")
+    done = mkdocs_build(site)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "overrides/partials/owners.html:2: UndefinedError:" in done.stderr
+    (site / "overrides" / "partials" / "owners.html").write_text("{% if %}\n")
+    done = mkdocs_build(site)
+    assert "overrides/partials/owners.html:1: Expected an expression" in done.stderr
+    assert (site / "site" / "sentinel").read_text() == "old"
+
+
+def test_a_page_path_clash_stops_the_build_before_anything_is_written(tmp_path: Path) -> None:
+    site = write_site(tmp_path, {"fraud/1.0.yaml": card()})
+    assert mkdocs_build(site).returncode == 0
+    (site / "site" / "sentinel").write_text("old")
+    (site / "docs" / "models").mkdir()
+    (site / "docs" / "models" / "index.md").write_text("# Mine\n")
+    done = mkdocs_build(site)
+    assert done.returncode == 1 and "has the path of a catalog page" in done.stderr
+    assert (site / "site" / "sentinel").read_text() == "old"
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
+    site = write_site(tmp_path, {"fraud/1.0.yaml": card(), "fraud/2.0.yaml": card(version="2.0")},
+                      copy_example_cards=False)
+    outputs = []
+    for run in range(2):
+        assert mkdocs_build(site, "--site-dir", f"out{run}").returncode == 0
+        root = site / f"out{run}" / "models"
+        outputs.append({p.relative_to(root): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()})
+        os.utime(site / "cards" / "fraud" / "1.0.yaml")
+    assert outputs[0] == outputs[1]
+    assert any(name.name == "catalog.json" for name in outputs[0])
