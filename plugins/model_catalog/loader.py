@@ -26,7 +26,8 @@ def display_path(path: Path, root: Path | None = None) -> str:
         return path.as_posix()
 
 
-def find_card_files(paths: Iterable[Path], exclude: Iterable[Path] = ()) -> tuple[list[Path], list[CardError]]:
+def find_card_files(paths: Iterable[Path], exclude: Iterable[Path] = (), root: Path | None = None
+                    ) -> tuple[list[Path], list[CardError]]:
     """Every card file under ``paths`` (files or folders), sorted; symlinks leaving a folder are refused."""
     excluded = {p.resolve() for p in exclude}
     found: list[Path] = []
@@ -37,7 +38,7 @@ def find_card_files(paths: Iterable[Path], exclude: Iterable[Path] = ()) -> tupl
             found.append(start)
             continue
         if not start.is_dir():
-            problems.append(CardError(display_path(start), 0, 0, "", "no such file or folder"))
+            problems.append(CardError(display_path(start, root), 0, 0, "", "no such file or folder"))
             continue
         top = start.resolve()
         for folder, dirs, files in os.walk(start, followlinks=False):
@@ -47,8 +48,8 @@ def find_card_files(paths: Iterable[Path], exclude: Iterable[Path] = ()) -> tupl
                 if name.startswith(".") or not name.endswith(CARD_SUFFIXES) or path.resolve() in excluded:
                     continue
                 if path.is_symlink() and not path.resolve().is_relative_to(top):
-                    problems.append(CardError(display_path(path), 0, 0, "",
-                                              f"is a link to {path.resolve()}, outside {display_path(top)}; "
+                    problems.append(CardError(display_path(path, root), 0, 0, "",
+                                              f"is a link to {path.resolve()}, outside {display_path(top, root)}; "
                                               "copy the card into the folder instead"))
                     continue
                 found.append(path)
@@ -124,7 +125,7 @@ def load_catalog(paths: Path | str | Iterable[Path | str] = "cards", *, schema: 
     paths = [Path(p) for p in paths]
     exclude = list(exclude) + [p / REGISTRY_NAME for p in [*paths, *([context] if context else [])]]
     validation = Validation(schema or CardSchema.load())
-    files, problems = find_card_files(paths, exclude)
+    files, problems = find_card_files(paths, exclude, root)
     wanted = {display_path(path, root) for path in files}
     if context is not None and context.is_dir():
         files = sorted(set(files) | set(find_card_files([context], exclude)[0]))
