@@ -122,7 +122,7 @@ def test_facets_narrow_rows_update_counts_and_live_in_the_url(page: Page, site_u
 
 def test_free_text_filter_and_sorting(page: Page, site_url: str, example_site: Path) -> None:
     cards = latest_cards(example_site)
-    page.goto(site_url + "models/?q=whisper")
+    page.goto(site_url + "models/?filter=whisper")
     assert visible_models(page) == {m for m, c in cards.items() if "whisper" in " ".join(c.get("tags", [])).lower()
                                     or "whisper" in c.get("summary", "").lower()}
     page.goto(site_url + "models/")

@@ -104,7 +104,7 @@ class CatalogSite:
         return self._path(card.id, card.version, "card.json")
 
     def _layout(self) -> None:
-        index = SitePage(self._path("index.md"), "Model catalog", "index", in_nav=True)
+        index = SitePage(self._path("index.md"), "Model catalog", "index", in_nav=True, meta={"hide": ["toc"]})
         self.pages[index.src_uri] = index
         if self.problems:
             problems = SitePage(self._path("problems", "index.md"), "Catalog problems", "problems",
