@@ -64,6 +64,12 @@ def read_card(path: Path, validation: Validation, *, source: str | None = None,
         raw = path.read_bytes()
     except OSError as exc:
         return None, [CardError(source, 0, 0, "", f"cannot read the file: {exc.strerror}")]
+    return parse_card(raw, validation, path=path, source=source, max_bytes=max_bytes)
+
+
+def parse_card(raw: bytes, validation: Validation, *, path: Path, source: str,
+               max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Card | None, list[CardError]]:
+    """A card from the bytes of a card file: the card when valid, and its errors."""
     try:
         located = parse_yaml(decode_card_bytes(raw, max_bytes))
     except YamlError as exc:

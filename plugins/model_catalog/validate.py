@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import re
 from typing import Any, Iterator
 
@@ -219,6 +220,9 @@ class Validation:
 
     def _check_semantics(self, data: dict[str, Any], located: Located, file: str) -> Iterator[CardError]:
         """Checks across fields that a per-field schema cannot express."""
+        for path, value in _numbers(data, ()):
+            if not math.isfinite(value):
+                yield self._at(located, file, path, f"must be a finite number (got {located.source_text.get(path, value)})")
         created, updated = parse_isodate(data.get("created")), parse_isodate(data.get("updated"))
         if created and updated and updated < created:
             yield self._at(located, file, ("updated",), f"is before `created` ({created}); fix one of the dates")
@@ -230,7 +234,7 @@ class Validation:
 
     def _check_metric(self, metric: dict[str, Any], path: FieldPath, located: Located, file: str) -> Iterator[CardError]:
         value = metric.get("value")
-        if not _is_number(value):
+        if not _is_number(value) or not math.isfinite(value):
             return
         name = metric.get("name")
         unit = metric.get("unit")
@@ -243,7 +247,8 @@ class Validation:
             elif value < 0:
                 yield self._at(located, file, path + ("value",), f"must be at least 0 (got {describe_value(value)})")
         interval = metric.get("confidence_interval")
-        if isinstance(interval, list) and len(interval) == 2 and all(_is_number(bound) for bound in interval):
+        if isinstance(interval, list) and len(interval) == 2 and all(
+                _is_number(bound) and math.isfinite(bound) for bound in interval):
             low, high = interval
             ci_path = path + ("confidence_interval",)
             if low > high:
@@ -260,6 +265,17 @@ def without_empty(value: Any) -> Any:
     if isinstance(value, list):
         return [without_empty(item) for item in value]
     return value
+
+
+def _numbers(value: Any, path: FieldPath) -> Iterator[tuple[FieldPath, float]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _numbers(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _numbers(item, path + (index,))
+    elif isinstance(value, float):
+        yield path, value
 
 
 def _is_number(value: object) -> bool:
