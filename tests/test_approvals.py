@@ -177,7 +177,7 @@ def test_reformatting_and_comments_keep_the_digest_but_content_changes_do_not(si
     ("Zed Unknown", "ml-lead", "2025-03-01", "'Zed Unknown' is not in the approvers registry (cards/APPROVERS.yaml)"),
     ("Rita Reviewer", "legal", "2025-03-01", "Rita Reviewer does not hold the role 'legal' (holds: ml-lead)"),
     ("Ada Lovelace", "ml-lead", "2025-03-01", "Ada Lovelace owns this card and cannot approve it (self-approval is off in the policy)"),
-    ("Rita Reviewer", "ml-lead", "2099-01-01", "dated 2099-01-01, which is in the future"),
+    ("Rita Reviewer", "ml-lead", "2025-06-03", "dated 2025-06-03, which is in the future"),
     ("Rita Reviewer", "ml-lead", "2020-01-01", "dated 2020-01-01, older than the maximum age of 400 days; approve it again"),
 ])
 def test_each_rejection_is_refused_by_approve_and_by_the_gate(site: Path, approver: str, role: str, date: str,
@@ -204,8 +204,29 @@ def test_self_approval_when_the_policy_allows_it(site: Path) -> None:
 def test_one_person_counts_once(site: Path) -> None:
     assert approve(site, "--approver", "Mo Ethics", "--role", "ml-lead", "--date", "2025-03-01").returncode == 0
     done = approve(site, "--approver", "Mo Ethics", "--role", "responsible-ai", "--date", "2025-03-01")
-    assert done.returncode == 2 and "Mo Ethics already approved this card (approvals[0]); one person counts once" in done.stderr
+    assert done.returncode == 2
+    assert "Mo Ethics already approved this card as ml-lead (approvals[0]); one person counts once" in done.stderr
     assert status(site)["missing_roles"] == ["responsible-ai"]
+
+
+def test_approving_again_renews_the_review(site: Path) -> None:
+    approve(site, "--approver", "Rita Reviewer", "--role", "ml-lead", "--date", "2025-01-10")
+    approve(site, "--approver", "Mo Ethics", "--role", "responsible-ai", "--date", "2025-01-12")
+    assert status(site)["review_due"] == "2025-07-09"
+    assert approve(site, "--approver", "Rita Reviewer", "--role", "ml-lead", "--date", "2025-05-20").returncode == 0
+    assert approve(site, "--approver", "Mo Ethics", "--role", "responsible-ai", "--date", "2025-05-21").returncode == 0
+    row = status(site)
+    assert row["review_due"] == "2025-11-16" and row["invalid_approvals"] == []
+
+
+def test_a_role_the_risk_tier_does_not_need_is_refused(site: Path) -> None:
+    done = approve(site, "--approver", "Mo Ethics", "--role", "legal", "--date", "2025-03-01")
+    assert done.returncode == 2 and "does not hold the role 'legal'" in done.stderr
+    path = site / "cards" / "fraud" / "1.0.yaml"
+    path.write_text(path.read_text().replace("risk_tier: medium", "risk_tier: low"))
+    done = approve(site, "--approver", "Mo Ethics", "--role", "responsible-ai", "--date", "2025-03-01")
+    assert done.returncode == 2
+    assert "low risk does not need the role 'responsible-ai' (needs: ml-lead)" in done.stderr
 
 
 def test_incomplete_can_warn_but_approved_status_always_fails(site: Path) -> None:

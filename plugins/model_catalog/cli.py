@@ -138,9 +138,14 @@ def cmd_approve(args: argparse.Namespace) -> int:
     # The new approval must count under the policy, judged exactly as the gate will judge it.
     trial = replace(card, data={**card.data, "approvals": [*card.data.get("approvals", []),
                                                             {**approval, "date": parsed_date}]})
-    check = review_card(trial, settings.policy, registry, build_date()).checks[-1]
+    state = review_card(trial, settings.policy, registry, build_date())
+    check = state.checks[-1]
     if not check.counts:
         raise UsageError(f"not approved: {check.problem}")
+    if args.role not in state.required_roles:
+        needed = ", ".join(state.required_roles) or "none"
+        raise UsageError(f"not approved: {card.data.get('risk_tier')} risk does not need the role {args.role!r} "
+                         f"(needs: {needed})")
     try:
         write_approval(path, approval)
     except YamlError as exc:

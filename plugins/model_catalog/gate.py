@@ -58,7 +58,8 @@ def check_cards(settings: CatalogSettings, paths: list[Path] | None = None, *, s
     for card in catalog.cards:
         state = review_card(card, policy, registry, today)
         checked.reviews[card.key] = state
-        checked.errors.extend(review_errors(card, state, policy))
+        if not registry.errors:  # with a broken registry every approval fails: its own errors say enough
+            checked.errors.extend(review_errors(card, state, policy))
     checked.errors.sort()
     return checked
 

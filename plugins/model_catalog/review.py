@@ -66,7 +66,7 @@ class ReviewState:
 
 
 def _problem(card: Card, approval: dict[str, Any], digest: str, policy: ApprovalPolicy, registry: Registry,
-             today: dt.date, seen: dict[str, int]) -> tuple[str | None, bool]:
+             today: dt.date, seen: dict[str, tuple[int, str]]) -> tuple[str | None, bool]:
     """Why an approval does not count (None when it counts), and whether its signature verified."""
     name, role = str(approval["approver"]), str(approval["role"])
     date = parse_isodate(approval["date"])
@@ -87,7 +87,7 @@ def _problem(card: Card, approval: dict[str, Any], digest: str, policy: Approval
     if not policy.allow_self_approval and (approver.email in card.owner_emails()
                                            or name in {o.get("name") for o in card.data.get("owners", [])}):
         return f"{name} owns this card and cannot approve it (self-approval is off in the policy)", verified
-    if date is not None and date > today:
+    if date is not None and date > today + dt.timedelta(days=1):  # a day of slack for approvers east of UTC
         return f"dated {date}, which is in the future", verified
     if (date is not None and policy.max_age_days and card.status not in EXEMPT_FROM_AGE
             and (today - date).days > policy.max_age_days):
@@ -97,8 +97,9 @@ def _problem(card: Card, approval: dict[str, Any], digest: str, policy: Approval
         return f"the signature does not verify against {name}'s registered keys", verified
     if not signature and policy.require_signatures:
         return "unsigned, but the policy requires signatures; approve it again with --key", verified
-    if name in seen:
-        return f"{name} already approved this card (approvals[{seen[name]}]); one person counts once", verified
+    if name in seen and seen[name][1] != role:
+        return (f"{name} already approved this card as {seen[name][1]} (approvals[{seen[name][0]}]); "
+                "one person counts once"), verified
     return None, verified
 
 
@@ -110,7 +111,7 @@ def review_card(card: Card, policy: ApprovalPolicy, registry: Registry, today: d
         state.checked = False
         return state
     digest = card.digest
-    seen: dict[str, int] = {}
+    seen: dict[str, tuple[int, str]] = {}
     counted: dict[str, dt.date] = {}
     for index, approval in enumerate(card.data.get("approvals", [])):
         problem, verified = _problem(card, approval, digest, policy, registry, today, seen)
@@ -120,8 +121,9 @@ def review_card(card: Card, policy: ApprovalPolicy, registry: Registry, today: d
                               bool(approval.get("signature")), verified, problem)
         state.checks.append(check)
         if check.counts:
-            seen[check.approver] = index
-            if check.role in required and check.role not in counted and date is not None:
+            seen.setdefault(check.approver, (index, check.role))
+            # Approving again (a re-review) renews the role: its latest approval counts.
+            if check.role in required and date is not None and date >= counted.get(check.role, date):
                 counted[check.role] = date
     state.missing_roles = [role for role in required if role not in counted]
     if counted and not state.missing_roles:
@@ -139,7 +141,10 @@ def review_errors(card: Card, state: ReviewState, policy: ApprovalPolicy) -> lis
     blocking = not state.complete
     severity = "error" if card.status == "approved" or policy.incomplete == "error" else "warning"
     found = []
+    renewed = {(check.approver, check.role) for check in state.checks if check.counts}
     for check in state.invalid:
+        if not blocking and (check.approver, check.role) in renewed:
+            continue  # an old approval its author has since renewed: history, not a problem
         line, column = card.located.locate(("approvals", check.index))
         found.append(CardError(card.source, line, column, f"approvals[{check.index}]",
                                f"does not count: {check.problem}", severity if blocking else "warning"))

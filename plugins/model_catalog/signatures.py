@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import tempfile
 from pathlib import Path
 
 import sshsig
@@ -27,17 +28,25 @@ def approval_message(card_id: str, version: str, digest: str, approver: str, rol
 
 
 def sign(message: bytes, key: Path) -> str:
-    """An armored SSH signature of ``message`` made by ``ssh-keygen`` with ``key`` (private key or agent's .pub)."""
-    try:
-        done = subprocess.run(["ssh-keygen", "-Y", "sign", "-q", "-f", str(key), "-n", NAMESPACE],
-                              input=message, capture_output=True, timeout=120)
-    except FileNotFoundError:
-        raise SigningError("ssh-keygen was not found; install OpenSSH (openssh-client)") from None
-    except subprocess.TimeoutExpired:
-        raise SigningError("ssh-keygen did not finish in 2 minutes (waiting for a passphrase?)") from None
-    if done.returncode != 0:
-        raise SigningError(f"ssh-keygen could not sign with {key}: {done.stderr.decode(errors='replace').strip()}")
-    return done.stdout.decode().strip()
+    """An armored SSH signature of ``message`` made by ``ssh-keygen`` with ``key`` (private key or agent's .pub).
+
+    The message goes through a file, not standard input, so that ssh-keygen can
+    still ask for a passphrase on the terminal.
+    """
+    with tempfile.TemporaryDirectory(prefix="model-catalog-sign-") as folder:
+        message_file = Path(folder) / "approval.txt"
+        message_file.write_bytes(message)
+        try:
+            done = subprocess.run(["ssh-keygen", "-Y", "sign", "-q", "-f", str(key), "-n", NAMESPACE, str(message_file)],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)
+        except FileNotFoundError:
+            raise SigningError("ssh-keygen was not found; install OpenSSH (openssh-client)") from None
+        except subprocess.TimeoutExpired:
+            raise SigningError("ssh-keygen did not finish in 5 minutes (waiting for a passphrase?)") from None
+        signature = message_file.with_name(message_file.name + ".sig")
+        if done.returncode != 0 or not signature.is_file():
+            raise SigningError(f"ssh-keygen could not sign with {key}: {done.stderr.decode(errors='replace').strip()}")
+        return signature.read_text().strip()
 
 
 def parse_public_key(line: str) -> sshsig.PublicKey:

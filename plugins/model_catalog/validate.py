@@ -15,6 +15,8 @@ from .errors import CardError, FieldPath, format_path
 from .schema import CardSchema, Rules
 from .yamlsource import Located
 
+MAX_EXACT_INTEGER = 2**53 - 1
+"""Largest integer JSON tools (and the RFC 8785 digest) represent exactly."""
 _SPDX_OPERATOR = re.compile(r"\s+(?:AND|OR|WITH)\s+")
 _LINK_SCHEMES = ("http://", "https://", "mailto:")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -221,8 +223,11 @@ class Validation:
     def _check_semantics(self, data: dict[str, Any], located: Located, file: str) -> Iterator[CardError]:
         """Checks across fields that a per-field schema cannot express."""
         for path, value in _numbers(data, ()):
-            if not math.isfinite(value):
+            if isinstance(value, float) and not math.isfinite(value):
                 yield self._at(located, file, path, f"must be a finite number (got {located.source_text.get(path, value)})")
+            elif isinstance(value, int) and abs(value) > MAX_EXACT_INTEGER:
+                yield self._at(located, file, path, f"is too large to be exchanged exactly as JSON "
+                                                    f"(at most {MAX_EXACT_INTEGER:,})")
         created, updated = parse_isodate(data.get("created")), parse_isodate(data.get("updated"))
         if created and updated and updated < created:
             yield self._at(located, file, ("updated",), f"is before `created` ({created}); fix one of the dates")
@@ -274,7 +279,7 @@ def _numbers(value: Any, path: FieldPath) -> Iterator[tuple[FieldPath, float]]:
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _numbers(item, path + (index,))
-    elif isinstance(value, float):
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
         yield path, value
 
 

@@ -757,7 +757,13 @@ class _Draft:
             self.kept.setdefault(where, []).append(markdown.strip())
 
     def keep_fact(self, fact: _Fact) -> None:
-        self.keep(fact.where, f"- **{fact.label}:** {fact.value}")
+        """Keep a fact without a field, in the list of facts kept from the same section if there is one."""
+        line = f"- **{_title(fact.label)}:** {fact.value}"
+        texts = self.kept.setdefault(fact.where, [])
+        if texts and texts[-1].splitlines()[-1].startswith("- **"):
+            texts[-1] += "\n" + line
+        else:
+            texts.append(line)
 
 
 def from_huggingface(text: str) -> tuple[Data, list[str]]:
@@ -848,7 +854,8 @@ def _read_result(result: Data, metrics: list[Data], draft: _Draft) -> bool:
     dataset = result.get("dataset") if isinstance(result.get("dataset"), dict) else {}
     source = result.get("source") if isinstance(result.get("source"), dict) else {}
     clean = (set(result) <= {"task", "dataset", "metrics", "source"} and set(task) <= {"type", "name"}
-             and set(dataset) <= {"name", "type", "config", "split", "revision"} and set(source) <= {"name", "url"})
+             and set(dataset) <= {"name", "type", "config", "split", "revision", "args"}
+             and dataset.get("args") in (None, dataset.get("config")) and set(source) <= {"name", "url"})
     if isinstance(task.get("type"), str) and draft.index_task is None:
         draft.index_task = task["type"]
     dataset_name = _result_dataset(dataset, draft)
@@ -1199,6 +1206,7 @@ def _settle(draft: _Draft) -> None:
         _apply_fact(fact, draft)
     _settle_datasets(draft)
     _settle_results(draft)
+    _settle_percentages(draft)
     _settle_description(draft)
     draft.data["status"] = "draft"
     draft.data.setdefault("version", "0.1.0")
@@ -1250,7 +1258,7 @@ def _settle_license(draft: _Draft) -> None:
         draft.used_meta.add("license_link")
     if fact:
         draft.facts.remove(fact)
-        if from_body != license:
+        if from_body is None or from_body != license:
             draft.keep_fact(fact)
 
 
@@ -1266,7 +1274,7 @@ def _settle_task(draft: _Draft) -> None:
         draft.used_meta.add("pipeline_tag")
     if fact:
         draft.facts.remove(fact)
-        if body != task:
+        if body is None or body != task:
             draft.keep_fact(fact)
 
 
@@ -1286,7 +1294,7 @@ def _settle_base_model(draft: _Draft) -> None:
         draft.notes.append(f"base model {front!r} is not a catalog id; it is kept in the description")
     if fact:
         draft.facts.remove(fact)
-        if from_body != base:
+        if from_body is None or from_body != base:
             draft.keep_fact(fact)
 
 
@@ -1348,6 +1356,15 @@ def _settle_results(draft: _Draft) -> None:
             continue
         for metric, details in matches:
             metric.update(details)
+
+
+def _settle_percentages(draft: _Draft) -> None:
+    """Hub cards often give fractions such as WER or accuracy in percent; above 1, a fraction can only be that."""
+    for metric in draft.data.get("metrics", []):
+        key = metric["name"].strip().lower().replace(" ", "_").replace("-", "_")
+        if key in _schema().fraction_metrics and "unit" not in metric and 1 < metric["value"] <= 100:
+            metric["unit"] = "%"
+            draft.notes.append(f"{metric['name']} {metric['value']} is read as a percentage (unit: '%')")
 
 
 def _match_rows(rows: list[list[str]], metrics: list[Data]) -> list[tuple[Data, Data]] | None:
