@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -152,7 +154,8 @@ def test_import_of_a_default_template_card() -> None:
         "status": "draft", "license": "Apache-2.0", "task": "text-classification",
         "tags": ["sentiment-analysis", "bert", "text-classification"],
     }
-    assert data["summary"] == "A BERT base model fine-tuned on SST-2 to classify English sentences as positive or negative."
+    assert data["summary"] == ("A BERT base model fine-tuned on SST-2 to classify English sentences "
+                               "as positive or negative.")
     details = data["model_details"]
     assert details["architecture"] == "BERT transformer encoder with a sequence-classification head"
     assert details["repository"] == "https://github.com/acme-nlp/bert-sst2"
@@ -184,12 +187,14 @@ def test_import_of_a_default_template_card() -> None:
     assert description.startswith("This model is `bert-base-uncased` with a sequence-classification head")
     assert IMPORTED_HEADING in description
     for unmapped in ("#### Uses › Downstream Use", "fine-tuned further on reviews from a specific domain",
-                     "- **Developed by:** Jane Doe, Acme NLP", "- **Finetuned from model:** google-bert/bert-base-uncased",
+                     "- **Developed by:** Jane Doe, Acme NLP",
+                     "- **Finetuned from model:** google-bert/bert-base-uncased",
                      "#### How to Get Started with the Model", 'pipeline("text-classification"',
                      "#### Training Details › Training Procedure › Preprocessing", "WordPiece tokenizer",
                      "- **Training regime:** fp16 mixed precision", "The SST-2 validation split (872 sentences).",
                      "Accuracy, because the two classes are nearly balanced.", "Accuracy 0.924",
-                     "- **Cloud Provider:** Google Cloud", "12-layer transformer encoder", "Transformers 4.40, PyTorch 2.2",
+                     "- **Cloud Provider:** Google Cloud", "12-layer transformer encoder",
+                     "Transformers 4.40, PyTorch 2.2",
                      "#### Model Card Authors\n\nJane Doe", "jane.doe@acme.example",
                      "library_name: transformers", "base_model: google-bert/bert-base-uncased", "language:\n- en"):
         assert unmapped in description
@@ -213,7 +218,8 @@ def test_import_of_a_card_with_model_index_results() -> None:
         {"name": "cer", "value": 5.1, "dataset": "FLEURS (nl_nl, test split)", "unit": "%"},
     ]
     assert data["evaluation_data"] == [
-        {"name": "Common Voice 16.1 (nl, test split)", "description": "Hub dataset `mozilla-foundation/common_voice_16_1`."},
+        {"name": "Common Voice 16.1 (nl, test split)",
+         "description": "Hub dataset `mozilla-foundation/common_voice_16_1`."},
         {"name": "FLEURS (nl_nl, test split)", "description": "Hub dataset `google/fleurs`."},
     ]
     assert data["training_data"] == [{"name": "mozilla-foundation/common_voice_16_1"}]
@@ -226,7 +232,8 @@ def test_import_of_a_card_with_model_index_results() -> None:
     ]
     assert len(data["limitations"]) == 3
     assert data["intended_use"]["out_of_scope"][0] == "Live captioning without human correction"
-    assert data["links"] == [{"title": "Demo", "url": "https://huggingface.co/spaces/voorbeeldstad/whisper-nl-demo"}]
+    assert data["links"] == [{"title": "Demo",
+                              "url": "https://huggingface.co/spaces/voorbeeldstad/whisper-nl-demo"}]
     assert data["model_details"]["citation"].startswith("@misc{radford2022whisper,")
 
     description = data["description"]
@@ -276,6 +283,14 @@ def test_import_survives_broken_front_matter() -> None:
     assert "license: [mit" in data["description"]
     assert any("not valid YAML" in note for note in notes)
     assert draft_errors(data) == []
+
+
+def test_the_module_needs_neither_huggingface_hub_nor_mkdocs() -> None:
+    probe = ("import sys, model_catalog.formats.huggingface; "
+             "print(sorted({name.split('.')[0] for name in sys.modules} & {'huggingface_hub', 'mkdocs'}))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
 
 
 # --- round trip ----------------------------------------------------------------------------------

@@ -127,7 +127,7 @@ class Validation:
         documented = self.schema.is_documented(status)
         validator = self._validators[documented]
         found: list[CardError] = []
-        if not validator.validate(data):
+        if not validator.validate(data, normalize=False):  # nothing to normalise; 3-4x faster
             for error in _leaves(validator._errors):
                 found.append(self._explain(error, located, file, status if documented else None))
         if semantics:

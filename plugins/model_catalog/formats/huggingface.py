@@ -81,7 +81,7 @@ _ITEM = re.compile(r"^( *)(?:[-*+]|\d{1,9}[.)])(?:[ \t]+(.*))?$")
 _LABEL_LINE = re.compile(r"^\*\*([^*]+?)(?::\*\*|\*\*:)$")
 _LABELLED = re.compile(r"^\*\*(?P<label>[^*]+?)\*\*(?P<rest>.*)$")
 _MITIGATION = re.compile(r"^[*_]*mitigation[*_]*\s*:[*_]*\s*(.*)$", re.I)
-_MD_LINK = re.compile(r"^\[(?P<text>[^\]]*)\]\((?P<url>\S+?)\)$")
+_MD_LINK = re.compile(r"^\[(?P<text>(?:\\.|[^\]\\])*)\]\((?P<url>\S+?)\)$")
 _URL = re.compile(r"(?i)https?://[^\s/?#]+\S*|mailto:\S+")
 _SPDX_TOKEN = re.compile(r"[A-Za-z0-9.+:-]+")
 _ID = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
@@ -98,11 +98,11 @@ _MASS = re.compile(r"~?\s*(\d[\d,]*(?:\.\d+)?)\s*(g|grams?|kg|kilograms?|t|tonne
 def to_huggingface(card: Card) -> str:
     """The card as a Hub README.md: front matter for the Hub's search and leaderboards, the rest as Markdown."""
     data = plain(card.data)
-    front = yaml.safe_dump(front_matter(data), sort_keys=False, allow_unicode=True)
+    front = yaml.safe_dump(_front_matter(data), sort_keys=False, allow_unicode=True)
     return f"---\n{front}---\n\n{_body(data)}"
 
 
-def front_matter(data: Data) -> Data:
+def _front_matter(data: Data) -> Data:
     """The Hub metadata of a card (its data as plain values)."""
     meta: Data = {}
     languages = _languages(data)
@@ -243,7 +243,8 @@ def _more_information_part(data: Data) -> list[str]:
     extra = {key: value for key, value in data.items() if key not in _schema().fields}
     parts = ["### Approvals", "\n".join(approvals)] if approvals else []
     if extra:
-        parts += ["### Additional information", _code(yaml.safe_dump(extra, sort_keys=False, allow_unicode=True), "yaml")]
+        extra_yaml = yaml.safe_dump(extra, sort_keys=False, allow_unicode=True)
+        parts += ["### Additional information", _code(extra_yaml, "yaml")]
     return ["## More Information", *parts] if parts else []
 
 
