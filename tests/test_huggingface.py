@@ -143,6 +143,55 @@ def test_export_of_a_license_the_hub_does_not_list(tmp_path: Path) -> None:
     assert data["license"] == "MIT OR Apache-2.0"
 
 
+AWKWARD = """\
+id: awkward
+name: Awkward Card
+version: "1.0"
+status: draft
+description: |
+  Intro.
+
+  ## Design
+
+  ```python
+  # a comment, not a heading
+  ```
+
+  - point one
+  - point two
+license: MIT OR Apache-2.0
+task: my-custom-task
+owners: [{name: A B, email: a@b.io}]
+model_details:
+  citation: Doe, J. (2024). Awkward models. Journal of Oddness, 1(2), 3-4.
+metrics:
+  - {name: accuracy, value: 91.5, unit: "%", dataset: "A | B set", slice: "age 65+"}
+  - {name: latency, value: 12, higher_is_better: false}
+evaluation_data:
+  - {name: "A | B set", sensitive_data: true}
+links:
+  - {title: "Docs [v2]", url: "https://example.com/docs"}
+"""
+
+
+def test_round_trip_of_awkward_text(tmp_path: Path) -> None:
+    path = tmp_path / "awkward" / "1.0.yaml"
+    path.parent.mkdir()
+    path.write_text(AWKWARD)
+    card = load_card(path)
+    text = to_huggingface(card)
+    hub = ModelCard(text)
+    assert hub.data.pipeline_tag is None
+    assert [(r.metric_type, r.dataset_name, r.task_type) for r in hub.data.eval_results] == [
+        ("accuracy", "A | B set", "my-custom-task"), ("latency", "unspecified", "my-custom-task")]
+    data, _ = from_huggingface(text)
+    for key in ("license", "task", "metrics", "evaluation_data", "links", "model_details"):
+        assert data[key] == card.data[key], key
+    assert data["description"].startswith("Intro.\n\n#### Design\n\n```python\n# a comment, not a heading\n```"
+                                          "\n\n- point one\n- point two\n\n" + IMPORTED_HEADING)
+    assert draft_errors(data) == []
+
+
 # --- import --------------------------------------------------------------------------------------
 
 

@@ -10,7 +10,7 @@ from typing import Any, Iterator
 
 from .digest import content_digest
 from .errors import CardError
-from .yamlsource import Located
+from .yamlsource import Located, YamlError, decode_card_bytes, parse_yaml
 
 _VERSION_PART = re.compile(r"(\d+)|([^\d]+)")
 
@@ -37,7 +37,17 @@ class Card:
     """The path shown to users (relative to where the catalog was loaded from)."""
     data: dict[str, Any]
     """The card's fields as written in the YAML file."""
-    located: Located = field(repr=False)
+    located: Located | None = field(default=None, repr=False)
+    """Where each value is in the file; read again on demand for cards that came from the cache."""
+
+    def where(self, path: tuple[str | int, ...], *, key: bool = False) -> tuple[int, int]:
+        """Line and column of ``path`` in the card's file (see :meth:`Located.locate`)."""
+        if self.located is None:
+            try:
+                self.located = parse_yaml(decode_card_bytes(self.path.read_bytes(), 1 << 40))
+            except (OSError, YamlError):
+                return (1, 1)
+        return self.located.locate(path, key=key)
 
     @property
     def id(self) -> str:

@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import CardCache
 from .card import Catalog
 from .errors import CardError
 from .loader import display_path, load_catalog
@@ -46,9 +47,10 @@ def check_cards(settings: CatalogSettings, paths: list[Path] | None = None, *, s
     policy = settings.policy
     registry_path = settings.registry_path
     inside = bool(paths) and all(p.resolve().is_relative_to(settings.cards_path) for p in paths or [])
+    cache = CardCache(settings.cache_path, f"{schema.digest}|{settings.max_card_bytes}")
     catalog = load_catalog(paths or [settings.cards_path], schema=schema, root=root,
                            max_bytes=settings.max_card_bytes, exclude=[registry_path],
-                           context=settings.cards_path if inside else None)
+                           context=settings.cards_path if inside else None, cache=cache)
     registry = load_registry(registry_path, display_path(registry_path, root), settings.max_card_bytes)
     checked = CheckedCatalog(catalog, registry, errors=list(catalog.errors))
     today = today or build_date()

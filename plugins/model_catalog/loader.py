@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 from typing import Iterable
 
+from .cache import CardCache, content_key
 from .card import Card, Catalog
 from .errors import CardError, CatalogError
 from .schema import CardSchema
@@ -80,6 +81,26 @@ def parse_card(raw: bytes, validation: Validation, *, path: Path, source: str,
     return Card(path=path.absolute(), source=source, data=data, located=located), []
 
 
+def _read_cached(path: Path, source: str, validation: Validation, max_bytes: int, cache: CardCache | None,
+                 seen: set[str]) -> tuple[Card | None, list[CardError]]:
+    """Like :func:`read_card`, answering from ``cache`` when this file's content was checked before."""
+    if cache is None:
+        return read_card(path, validation, source=source, max_bytes=max_bytes)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [CardError(source, 0, 0, "", f"cannot read the file: {exc.strerror}")]
+    key = content_key(source.encode() + b"\0" + raw)
+    seen.add(key)
+    cached = cache.get(key)
+    if cached is not None:
+        data, errors = cached
+        return (Card(path=path.absolute(), source=source, data=data) if data is not None else None), errors
+    card, errors = parse_card(raw, validation, path=path, source=source, max_bytes=max_bytes)
+    cache.put(key, card.data if card else None, errors)
+    return card, errors
+
+
 def check_catalog(cards: list[Card]) -> list[CardError]:
     """Checks between cards: unique (id, version), lineage that resolves."""
     errors: list[CardError] = []
@@ -90,7 +111,7 @@ def check_catalog(cards: list[Card]) -> list[CardError]:
     for group in groups.values():
         for card in group if len(group) > 1 else ():
             others = ", ".join(f"{other.source} (version {other.version})" for other in group if other is not card)
-            line, column = card.located.locate(("version",))
+            line, column = card.where(("version",))
             errors.append(CardError(card.source, line, column, "version",
                                     f"{card.id} version {card.version} is also defined in {others}; "
                                     "give one of them another version, or remove one of the files"))
@@ -103,7 +124,7 @@ def check_catalog(cards: list[Card]) -> list[CardError]:
             continue
         base_id, _, base_version = str(base).partition("@")
         path = ("model_details", "base_model")
-        line, column = card.located.locate(path)
+        line, column = card.where(path)
         if base_id == card.id:
             errors.append(CardError(card.source, line, column, "model_details.base_model",
                                     "a model cannot be its own base model"))
@@ -119,7 +140,8 @@ def check_catalog(cards: list[Card]) -> list[CardError]:
 
 def load_catalog(paths: Path | str | Iterable[Path | str] = "cards", *, schema: CardSchema | None = None,
                  root: Path | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-                 exclude: Iterable[Path] = (), context: Path | None = None) -> Catalog:
+                 exclude: Iterable[Path] = (), context: Path | None = None, cache: CardCache | None = None
+                 ) -> Catalog:
     """Load and validate every card under ``paths``; all errors of all cards are collected.
 
     With ``context`` (the whole cards folder), checks between cards (lineage,
@@ -137,13 +159,16 @@ def load_catalog(paths: Path | str | Iterable[Path | str] = "cards", *, schema: 
         files = sorted(set(files) | set(find_card_files([context], exclude)[0]))
     catalog = Catalog(errors=problems)
     everything: list[Card] = []
+    seen: set[str] = set()
     for path in files:
         source = display_path(path, root)
-        card, errors = read_card(path, validation, source=source, max_bytes=max_bytes)
+        card, errors = _read_cached(path, source, validation, max_bytes, cache, seen)
         if source in wanted:
             catalog.errors.extend(errors)
         if card is not None:
             everything.append(card)
+    if cache is not None:
+        cache.save(seen)
     catalog.cards = [card for card in everything if card.source in wanted]
     catalog.errors.extend(error for error in check_catalog(everything) if error.file in wanted)
     catalog.errors.sort()

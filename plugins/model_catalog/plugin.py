@@ -6,6 +6,7 @@ Only MkDocs' public plugin API is used, so forks that load MkDocs plugins
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import fields
 from pathlib import Path
@@ -22,6 +23,7 @@ from mkdocs.structure.toc import get_toc
 
 from .errors import format_text
 from .gate import check_cards
+from .json_schema import card_json_schema
 from .reference import expand_markers
 from .render import TemplateProblem, TemplateRenderer
 from .schema import CardSchema, SchemaError
@@ -112,7 +114,8 @@ class ModelCatalogPlugin(BasePlugin):
             (log.info if problem.severity == "notice" else log.warning)(str(problem))
         site = CatalogSite(checked.catalog, TemplateRenderer(settings.templates_path), prefix=settings.prefix,
                            include_drafts=self.include_drafts, directory_urls=config.use_directory_urls,
-                           problems=blocking, reviews=checked.reviews)
+                           problems=blocking, reviews=checked.reviews,
+                           json_schema=json.dumps(card_json_schema(schema), indent=2, ensure_ascii=False))
         docs_dir = Path(config.docs_dir)
         for src_uri in site.pages:
             if (docs_dir / src_uri).exists():

@@ -145,19 +145,19 @@ def review_errors(card: Card, state: ReviewState, policy: ApprovalPolicy) -> lis
     for check in state.invalid:
         if not blocking and (check.approver, check.role) in renewed:
             continue  # an old approval its author has since renewed: history, not a problem
-        line, column = card.located.locate(("approvals", check.index))
+        line, column = card.where(("approvals", check.index))
         found.append(CardError(card.source, line, column, f"approvals[{check.index}]",
                                f"does not count: {check.problem}", severity if blocking else "warning"))
     if state.missing_roles:
-        line, column = card.located.locate(("approvals",), key=True) if "approvals" in card.data \
-            else card.located.locate(("risk_tier",), key=True)
+        line, column = card.where(("approvals",), key=True) if "approvals" in card.data \
+            else card.where(("risk_tier",), key=True)
         roles = ", ".join(state.missing_roles)
         tier = card.data.get("risk_tier")
         found.append(CardError(card.source, line, column, "approvals",
                                f"missing valid approvals for {tier} risk: {roles}; "
                                f"run `model-catalog approve {card.source} --approver NAME --role ROLE`", severity))
     if state.overdue:
-        found.append(CardError(card.source, *card.located.locate(("approvals",), key=True), "approvals",
+        found.append(CardError(card.source, *card.where(("approvals",), key=True), "approvals",
                                f"review overdue: reviewed {state.reviewed_on}, due {state.review_due}",
                                "error" if policy.fail_on_overdue else "notice"))
     return found

@@ -16,13 +16,16 @@ from markupsafe import escape
 
 from .card import Card, Catalog
 from .errors import CardError
-from .export import card_json, catalog_json
+from .export import EXPORTERS, catalog_json
 from .render import TemplateRenderer, toc_of
 from .review import ReviewState
 from .views import card_view, index_view
 
 ASSETS = ("assets/catalog.js", "assets/catalog.css")
 ASSET_DIR = "assets/model-catalog"
+EXPORT_FILES = {"card.json": "json", "huggingface-README.txt": "huggingface", "cyclonedx.json": "cyclonedx"}
+"""The files published next to each card version's page, by name, and the export that writes them.
+(The Hugging Face card is not named README.md: MkDocs would take it for a page of the site.)"""
 
 
 @dataclass
@@ -76,7 +79,7 @@ class CatalogSite:
 
     def __init__(self, catalog: Catalog, renderer: TemplateRenderer, *, prefix: str = "models",
                  include_drafts: bool = False, directory_urls: bool = True, problems: list[CardError] | None = None,
-                 reviews: dict[tuple[str, str], ReviewState] | None = None):
+                 reviews: dict[tuple[str, str], ReviewState] | None = None, json_schema: str | None = None):
         self.catalog = catalog
         self.renderer = renderer
         self.prefix = prefix.strip("/")
@@ -84,6 +87,7 @@ class CatalogSite:
         self.directory_urls = directory_urls
         self.problems = problems or []
         self.reviews = reviews or {}
+        self.json_schema = json_schema
         self.pages: dict[str, SitePage] = {}
         self.files: dict[str, str] = {}
         self._layout()
@@ -103,6 +107,9 @@ class CatalogSite:
     def json_url(self, card: Card) -> str:
         return self._path(card.id, card.version, "card.json")
 
+    def export_urls(self, card: Card) -> dict[str, str]:
+        return {export: self._path(card.id, card.version, name) for name, export in EXPORT_FILES.items()}
+
     def _layout(self) -> None:
         index = SitePage(self._path("index.md"), "Model catalog", "index", in_nav=True, meta={"hide": ["toc"]})
         self.pages[index.src_uri] = index
@@ -121,8 +128,11 @@ class CatalogSite:
                 src = self.card_src(card)
                 self.pages[src] = SitePage(src, f"{card.name} {card.version}", "card", card,
                                            meta={"search": {"exclude": True}})
-                self.files[self.json_url(card)] = card_json(card)
+                for name, export in EXPORT_FILES.items():
+                    self.files[self._path(card.id, card.version, name)] = EXPORTERS[export](card)
                 urls[card.key] = self.card_url(card)
+        if self.json_schema:
+            self.files[self._path("card.schema.json")] = self.json_schema
         self.files[self._path("catalog.json")] = catalog_json(self.catalog, include_drafts=self.include_drafts, urls=urls)
         for asset in ASSETS:
             self.files[posixpath.join(ASSET_DIR, posixpath.basename(asset))] = self.renderer.asset(asset)
@@ -153,7 +163,7 @@ class CatalogSite:
             html = self.renderer.render("problems.html", problems=self.problems)
         else:
             assert page.card is not None
-            view = card_view(page.card, self.catalog, page_url=self.card_url, json_url=self.json_url, href=href,
+            view = card_view(page.card, self.catalog, page_url=self.card_url, export_urls=self.export_urls, href=href,
                              include_drafts=self.include_drafts, is_latest_page=page.is_latest, edit_url=edit_url,
                              review=self.reviews.get(page.card.key))
             html = self.renderer.render("card.html", view=view, card=view.data)

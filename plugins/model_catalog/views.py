@@ -59,7 +59,8 @@ class CardView:
     base: dict[str, Any] | None
     derived: list[dict[str, Any]]
     extra_fields: dict[str, Any]
-    json_href: str
+    export_hrefs: dict[str, str]
+    """Links to the card in each export format (json, huggingface, cyclonedx)."""
     edit_url: str | None
     is_latest_page: bool
     review: ReviewState | None
@@ -86,7 +87,8 @@ def metric_rows(metrics: list[dict[str, Any]]) -> list[MetricRow]:
     return rows
 
 
-def card_view(card: Card, catalog: Catalog, *, page_url: Callable[[Card], str], json_url: Callable[[Card], str],
+def card_view(card: Card, catalog: Catalog, *, page_url: Callable[[Card], str],
+              export_urls: Callable[[Card], dict[str, str]],
               href: Href, include_drafts: bool, is_latest_page: bool, edit_url: str | None,
               review: ReviewState | None = None) -> CardView:
     """Everything the card template needs about one version of one model."""
@@ -131,7 +133,7 @@ def card_view(card: Card, catalog: Catalog, *, page_url: Callable[[Card], str], 
         base=base,
         derived=derived,
         extra_fields={key: value for key, value in card.data.items() if key not in RENDERED_FIELDS},
-        json_href=href(json_url(card)),
+        export_hrefs={name: href(url) for name, url in export_urls(card).items()},
         edit_url=edit_url,
         is_latest_page=is_latest_page,
         review=review,

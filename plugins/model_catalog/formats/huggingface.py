@@ -490,7 +490,7 @@ def _read_list(lines: list[str], start: int, blocks: list[_Block]) -> int:
         elif match:
             items[-1].children.append((match.group(2) or "").strip())
             items[-1].raw.append(line)
-        elif indent > base or not after_blank and not _starts_block(line):
+        elif indent > base or (not after_blank and not _starts_block(line)):
             if items[-1].children and indent > base + 2:
                 items[-1].children[-1] += " " + line.strip()
             else:
@@ -778,12 +778,18 @@ def from_huggingface(text: str) -> tuple[Data, list[str]]:
     body = _read_front_matter(text.replace("\r\n", "\n"), draft)
     root = _sections(_COMMENT.sub("", body))
     _read_title(root, draft)
-    for section in root.children:
-        for child in section.children if section.level == 1 and section is root.children[0] else [section]:
-            _walk(child, (), draft)
+    for section in _top_sections(root):
+        _walk(section, (), draft)
     _settle(draft)
     data = _without_empty(_in_schema_order(draft.data, _schema().fields))
     return data, draft.notes
+
+
+def _top_sections(root: _Section) -> list[_Section]:
+    """The sections under the title: a leading ``#`` heading names the model, its subsections are the card."""
+    if root.children and root.children[0].level == 1:
+        return [*root.children[0].children, *root.children[1:]]
+    return root.children
 
 
 def _read_front_matter(text: str, draft: _Draft) -> str:

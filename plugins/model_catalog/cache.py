@@ -1,0 +1,131 @@
+"""Validation results cached by the content hash of each card file.
+
+One JSON file per cache folder holds, for each card file content seen, either
+its errors or its fields. The file is only a hint: it is ignored as a whole
+when it cannot be read, was written for another tool version, schema or size
+limit, or has any entry of an unexpected shape; it never runs code (no pickle).
+Locations of valid cards are not stored: a card read from the cache parses its
+file again only if a later check needs to point into it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import asdict
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from .errors import CardError, FieldPath
+
+CACHE_FORMAT = 1
+FILE_NAME = "cards.json"
+
+
+def tool_version() -> str:
+    try:
+        return metadata.version("mkdocs-model-catalog")
+    except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree without install
+        return "unknown"
+
+
+def content_key(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def _dates(value: Any, path: FieldPath, found: list[list[str | int]]) -> Any:
+    """``value`` as JSON data, recording where the dates were."""
+    if isinstance(value, dict):
+        return {key: _dates(item, path + (key,), found) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_dates(item, path + (index,), found) for index, item in enumerate(value)]
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        found.append(list(path))
+        return value.isoformat()
+    return value
+
+
+def _restore_dates(data: dict[str, Any], paths: list[list[str | int]]) -> dict[str, Any]:
+    for path in paths:
+        target: Any = data
+        for part in path[:-1]:
+            target = target[part]
+        target[path[-1]] = dt.date.fromisoformat(target[path[-1]])
+    return data
+
+
+class CardCache:
+    """Results of validating card file contents, by content hash."""
+
+    def __init__(self, folder: Path | None, context: str):
+        self.path = folder / FILE_NAME if folder else None
+        self.context = f"{CACHE_FORMAT}|{tool_version()}|{context}"
+        self.entries: dict[str, dict[str, Any]] = {}
+        self.dirty = False
+        self.hits = 0
+        if self.path is not None:
+            self.entries = self._read(self.path)
+
+    def _read(self, path: Path) -> dict[str, dict[str, Any]]:
+        try:
+            stored = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError):
+            return {}
+        if not isinstance(stored, dict) or stored.get("context") != self.context:
+            return {}
+        entries = stored.get("entries")
+        if not isinstance(entries, dict) or not all(_well_formed(entry) for entry in entries.values()):
+            return {}
+        return entries
+
+    def get(self, key: str) -> tuple[dict[str, Any] | None, list[CardError]] | None:
+        """(fields, []) for a valid card, (None, errors) for an invalid one; None when unknown."""
+        entry = self.entries.get(key)
+        if entry is None:
+            return None
+        try:
+            if "errors" in entry:
+                result: tuple[dict[str, Any] | None, list[CardError]] = (None, [CardError(**e) for e in entry["errors"]])
+            else:
+                result = (_restore_dates(json.loads(entry["data"]), entry["dates"]), [])
+        except (TypeError, ValueError, KeyError, IndexError):
+            self.entries.pop(key, None)
+            return None
+        self.hits += 1
+        return result
+
+    def put(self, key: str, data: dict[str, Any] | None, errors: list[CardError]) -> None:
+        if self.path is None:
+            return
+        if errors:
+            self.entries[key] = {"errors": [asdict(error) for error in errors]}
+        else:
+            dates: list[list[str | int]] = []
+            self.entries[key] = {"data": json.dumps(_dates(data, (), dates)), "dates": dates}
+        self.dirty = True
+
+    def save(self, keep: set[str]) -> None:
+        """Write the entries in ``keep`` (the contents seen this time), atomically; failures are ignored."""
+        if self.path is None or not (self.dirty or set(self.entries) != keep):
+            return
+        entries = {key: entry for key, entry in self.entries.items() if key in keep}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump({"context": self.context, "entries": entries}, out)
+            os.replace(temporary, self.path)
+        except OSError:
+            return
+
+
+def _well_formed(entry: Any) -> bool:
+    if not isinstance(entry, dict):
+        return False
+    if "errors" in entry:
+        return isinstance(entry["errors"], list) and all(isinstance(e, dict) for e in entry["errors"])
+    return isinstance(entry.get("data"), str) and isinstance(entry.get("dates"), list)
