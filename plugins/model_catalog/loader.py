@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 from .cache import CardCache, content_key
 from .card import Card, Catalog
@@ -93,12 +93,21 @@ def _read_cached(path: Path, source: str, validation: Validation, max_bytes: int
     key = content_key(source.encode() + b"\0" + raw)
     seen.add(key)
     cached = cache.get(key)
-    if cached is not None:
+    if cached is not None and _plausible(cached, validation):
         data, errors = cached
         return (Card(path=path.absolute(), source=source, data=data) if data is not None else None), errors
     card, errors = parse_card(raw, validation, path=path, source=source, max_bytes=max_bytes)
     cache.put(key, card.data if card else None, errors)
     return card, errors
+
+
+def _plausible(cached: tuple[dict[str, Any] | None, list[CardError]], validation: Validation) -> bool:
+    """Whether a cached answer has the shape of a real one (a damaged cache must not break or fool the checks)."""
+    data, errors = cached
+    if data is None:
+        return bool(errors) and all(isinstance(error.line, int) and isinstance(error.message, str) for error in errors)
+    required = [name for name, rules in validation.schema.fields.items() if rules.get("required")]
+    return not errors and all(isinstance(data.get(name), (str, list)) and data.get(name) for name in required)
 
 
 def check_catalog(cards: list[Card]) -> list[CardError]:

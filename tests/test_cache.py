@@ -1,0 +1,111 @@
+"""The validation cache: same answers as without it, invalidated by any change, never trusted when foreign."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, run_cli, write_site
+from model_catalog.cache import FILE_NAME, CardCache
+from model_catalog.gate import check_cards
+from model_catalog.settings import read_mkdocs_settings
+
+
+@pytest.fixture
+def catalog(tmp_path: Path) -> Path:
+    shutil.copytree(REPO / "cards", tmp_path / "cards")
+    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    (tmp_path / "docs").mkdir()
+    return tmp_path
+
+
+def output(site: Path) -> tuple[int, str]:
+    done = run_cli("validate", "--format", "json", cwd=site)
+    return done.returncode, done.stdout
+
+
+def cache_file(site: Path) -> Path:
+    return site / ".model-catalog-cache" / FILE_NAME
+
+
+def test_cached_answers_equal_fresh_ones(catalog: Path) -> None:
+    (catalog / "cards" / "credit-risk" / "2.0.yaml").write_text(
+        (catalog / "cards" / "credit-risk" / "2.0.yaml").read_text().replace("risk_tier: high", "risk_tier: extreme"))
+    cold = output(catalog)
+    assert cache_file(catalog).is_file()
+    warm = output(catalog)
+    assert cold == warm and cold[0] == 1
+    settings = read_mkdocs_settings(catalog / "mkdocs.yml")
+    checked = check_cards(settings, root=catalog)
+    assert len(checked.catalog) == 14  # 15 cards, one invalid: answered from the cache
+
+
+def test_any_change_of_a_card_is_seen(catalog: Path) -> None:
+    assert output(catalog)[0] == 0
+    path = catalog / "cards" / "fraud-detector" / "3.2.yaml"
+    path.write_text(path.read_text().replace("risk_tier: high", "risk_tier: extreme"))
+    code, text = output(catalog)
+    assert code == 1 and "risk_tier" in text
+
+
+def test_a_schema_change_invalidates_the_cache(catalog: Path) -> None:
+    assert output(catalog)[0] == 0
+    (catalog / "ext.yaml").write_text("fields:\n  caveats_and_recommendations: {required: true}\n")
+    config = catalog / "mkdocs.yml"
+    config.write_text(config.read_text().replace("      prefix: models\n", "      prefix: models\n      schema_extension: ext.yaml\n"))
+    code, text = output(catalog)
+    assert code == 1 and "caveats_and_recommendations" in text
+
+
+def test_policy_and_registry_changes_are_never_cached(catalog: Path) -> None:
+    assert output(catalog)[0] == 0
+    registry = catalog / "cards" / "APPROVERS.yaml"
+    registry.write_text(registry.read_text().replace("roles: [legal]", "roles: [auditor]"))
+    code, text = output(catalog)
+    assert code == 1 and "does not hold the role 'legal'" in text
+
+
+@pytest.mark.parametrize("content", [
+    b"not json at all",
+    b'{"context": "someone else", "entries": {}}',
+    json.dumps({"context": None, "entries": {"x": {"data": 5}}}).encode(),
+    b"\x80\x81\x82",
+])
+def test_a_corrupt_or_foreign_cache_is_ignored(catalog: Path, content: bytes) -> None:
+    cache_file(catalog).parent.mkdir()
+    cache_file(catalog).write_bytes(content)
+    assert output(catalog)[0] == 0
+    assert json.loads(cache_file(catalog).read_text())["entries"]  # rewritten with real results
+
+
+def test_a_forged_entry_cannot_make_an_invalid_card_pass(catalog: Path) -> None:
+    path = catalog / "cards" / "fraud-detector" / "3.2.yaml"
+    path.write_text(path.read_text().replace("risk_tier: high", "risk_tier: extreme"))
+    assert output(catalog)[0] == 1
+    stored = json.loads(cache_file(catalog).read_text())
+    # Forge: claim every errored content is a valid, empty card.
+    for key, entry in stored["entries"].items():
+        if "errors" in entry:
+            stored["entries"][key] = {"data": "{}", "dates": [], "bogus": True}
+    cache_file(catalog).write_text(json.dumps(stored))
+    code, text = output(catalog)
+    assert code == 1 and "risk_tier" in text
+
+
+def test_the_cache_can_be_turned_off(tmp_path: Path) -> None:
+    site = write_site(tmp_path, plugin_options="cards_dir: cards\ncache_dir: null")
+    (tmp_path / "cards").mkdir()
+    run_cli("validate", cwd=site)
+    assert not (site / ".model-catalog-cache").exists()
+
+
+def test_unknown_entries_are_dropped_when_saved(tmp_path: Path) -> None:
+    cache = CardCache(tmp_path, "ctx")
+    cache.put("a", {"id": "x"}, [])
+    cache.put("b", {"id": "y"}, [])
+    cache.save({"a"})
+    again = CardCache(tmp_path, "ctx")
+    assert set(again.entries) == {"a"} and again.get("a") == ({"id": "x"}, [])
