@@ -106,6 +106,7 @@ def test_unknown_entries_are_dropped_when_saved(tmp_path: Path) -> None:
     cache = CardCache(tmp_path, "ctx")
     cache.put("a", {"id": "x"}, [])
     cache.put("b", {"id": "y"}, [])
-    cache.save({"a"})
+    cache.seen = {"a"}
+    cache.save()
     again = CardCache(tmp_path, "ctx")
     assert set(again.entries) == {"a"} and again.get("a") == ({"id": "x"}, [])

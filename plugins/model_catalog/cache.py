@@ -65,6 +65,9 @@ class CardCache:
         self.path = folder / FILE_NAME if folder else None
         self.context = f"{CACHE_FORMAT}|{tool_version()}|{context}"
         self.entries: dict[str, dict[str, Any]] = {}
+        self.digests: dict[str, str] = {}
+        self.seen: set[str] = set()
+        """Keys looked up or stored this run: what :meth:`save` keeps."""
         self.dirty = False
         self.hits = 0
         if self.path is not None:
@@ -92,11 +95,20 @@ class CardCache:
                 result: tuple[dict[str, Any] | None, list[CardError]] = (None, [CardError(**e) for e in entry["errors"]])
             else:
                 result = (_restore_dates(json.loads(entry["data"]), entry["dates"]), [])
+                if isinstance(entry.get("digest"), str):
+                    self.digests[key] = entry["digest"]
         except (TypeError, ValueError, KeyError, IndexError):
             self.entries.pop(key, None)
             return None
         self.hits += 1
         return result
+
+    def remember_digest(self, key: str, digest: str) -> None:
+        """Store a valid card's content digest with it (computing it costs more than the rest of a warm load)."""
+        entry = self.entries.get(key)
+        if entry is not None and "data" in entry and entry.get("digest") != digest:
+            entry["digest"] = digest
+            self.dirty = True
 
     def put(self, key: str, data: dict[str, Any] | None, errors: list[CardError]) -> None:
         if self.path is None:
@@ -106,13 +118,14 @@ class CardCache:
         else:
             dates: list[list[str | int]] = []
             self.entries[key] = {"data": json.dumps(_dates(data, (), dates)), "dates": dates}
+        self.seen.add(key)
         self.dirty = True
 
-    def save(self, keep: set[str]) -> None:
-        """Write the entries in ``keep`` (the contents seen this time), atomically; failures are ignored."""
-        if self.path is None or not (self.dirty or set(self.entries) != keep):
+    def save(self) -> None:
+        """Write the entries seen this run, atomically; failures are ignored (the cache is only a hint)."""
+        if self.path is None or not (self.dirty or set(self.entries) != self.seen):
             return
-        entries = {key: entry for key, entry in self.entries.items() if key in keep}
+        entries = {key: entry for key, entry in self.entries.items() if key in self.seen}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
@@ -129,3 +142,55 @@ def _well_formed(entry: Any) -> bool:
     if "errors" in entry:
         return isinstance(entry["errors"], list) and all(isinstance(e, dict) for e in entry["errors"])
     return isinstance(entry.get("data"), str) and isinstance(entry.get("dates"), list)
+
+
+class TextCache:
+    """Rendered text (pages, exports) stored one file per key, each with a checksum of its own text.
+
+    A file whose checksum does not match (truncated, edited, corrupted) is a miss.
+    """
+
+    def __init__(self, folder: Path | None, context: str):
+        self.folder = folder / "text" if folder else None
+        self.context = hashlib.sha256(f"{CACHE_FORMAT}|{tool_version()}|{context}".encode()).hexdigest()
+        self.used: set[str] = set()
+        self.hits = 0
+
+    def key(self, *parts: Any) -> str:
+        """A key for text made from ``parts`` (any JSON-able values)."""
+        payload = json.dumps([self.context, *parts], sort_keys=True, default=str, separators=(",", ":"))
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+    def get(self, key: str) -> str | None:
+        if self.folder is None:
+            return None
+        self.used.add(key)
+        try:
+            checksum, _, text = (self.folder / key[:2] / key).read_text(encoding="utf-8").partition("\n")
+        except (OSError, UnicodeDecodeError):
+            return None
+        if hashlib.sha256(text.encode()).hexdigest() != checksum:
+            return None
+        self.hits += 1
+        return text
+
+    def put(self, key: str, text: str) -> None:
+        if self.folder is None:
+            return
+        self.used.add(key)
+        path = self.folder / key[:2] / key
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_name(f".{key}.{os.getpid()}.tmp")
+            temporary.write_text(hashlib.sha256(text.encode()).hexdigest() + "\n" + text, encoding="utf-8")
+            os.replace(temporary, path)
+        except OSError:
+            return
+
+    def prune(self) -> None:
+        """Delete the entries this build did not use, so the folder does not grow without bound."""
+        if self.folder is None or not self.folder.is_dir():
+            return
+        for path in self.folder.glob("*/*"):
+            if path.name not in self.used:
+                path.unlink(missing_ok=True)

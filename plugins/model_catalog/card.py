@@ -37,6 +37,8 @@ class Card:
     """The path shown to users (relative to where the catalog was loaded from)."""
     data: dict[str, Any]
     """The card's fields as written in the YAML file."""
+    fingerprint: str = ""
+    """Hash of the file's path and bytes: equal fingerprints, equal cards."""
     located: Located | None = field(default=None, repr=False)
     """Where each value is in the file; read again on demand for cards that came from the cache."""
 
@@ -88,15 +90,32 @@ class Catalog:
 
     cards: list[Card] = field(default_factory=list)
     errors: list[CardError] = field(default_factory=list)
+    _indexed_count: int = field(default=-1, repr=False)
+    _by_id: dict[str, list[Card]] = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
+    def _index(self) -> dict[str, list[Card]]:
+        """Cards by model id, newest version first; rebuilt when cards were added since."""
+        if self._indexed_count != len(self.cards):
+            by_id: dict[str, list[Card]] = {}
+            for card in self.cards:
+                by_id.setdefault(card.id, []).append(card)
+            self._by_id = {key: sorted(cards, key=lambda c: version_key(c.version), reverse=True)
+                           for key, cards in by_id.items()}
+            self._derived: dict[str, list[Card]] = {}
+            for card in self.cards:
+                base = str(card.data.get("model_details", {}).get("base_model", "")).split("@")[0]
+                if base:
+                    self._derived.setdefault(base, []).append(card)
+            self._indexed_count = len(self.cards)
+        return self._by_id
+
     def versions(self, model_id: str, *, include_drafts: bool = True) -> list[Card]:
         """The versions of one model, newest first."""
-        found = [card for card in self.cards if card.id == model_id and (include_drafts or not card.is_draft)]
-        return sorted(found, key=lambda card: version_key(card.version), reverse=True)
+        return [card for card in self._index().get(model_id, []) if include_drafts or not card.is_draft]
 
     def models(self, *, include_drafts: bool = True) -> dict[str, list[Card]]:
         """Model id -> its versions, newest first, models sorted by id."""
@@ -112,8 +131,8 @@ class Catalog:
 
     def derived_from(self, model_id: str) -> list[Card]:
         """Cards whose ``model_details.base_model`` names ``model_id``."""
-        return [card for card in self.cards
-                if str(card.data.get("model_details", {}).get("base_model", "")).split("@")[0] == model_id]
+        self._index()
+        return list(self._derived.get(model_id, []))
 
     def __iter__(self) -> Iterator[Card]:
         return iter(self.cards)

@@ -89,7 +89,7 @@ def _chart(chart_id: str, name: str, dataset: str | None, entries: list[dict[str
     plot_width = WIDTH - LABEL_WIDTH - VALUE_WIDTH
 
     def x_of(value: float) -> float:
-        return round(LABEL_WIDTH + (value - low) / (high - low) * plot_width, 2)
+        return round(LABEL_WIDTH + (value - low) / (high - low) * plot_width, 1)
 
     chart = Chart(id=chart_id, title="", description="", height=0)
     zero = x_of(max(low, 0.0))
@@ -101,7 +101,7 @@ def _chart(chart_id: str, name: str, dataset: str | None, entries: list[dict[str
         chart.bars.append(Bar(
             label=str(entry.get("slice") or OVERALL),
             value_text=format_number(value) + (f" {unit}" if unit and unit != "fraction" else ""),
-            y=y, x=start, width=max(end - start, 1.0), passed=passes(entry),
+            y=y, x=start, width=round(max(end - start, 1.0), 1), passed=passes(entry),
             whisker=(x_of(interval[0]), x_of(interval[1])) if interval else None,
         ))
     chart.axis_y = TOP + len(entries) * ROW_HEIGHT
@@ -113,8 +113,10 @@ def _chart(chart_id: str, name: str, dataset: str | None, entries: list[dict[str
     unit_text = f" ({unit})" if unit and unit != "fraction" else ""
     chart.title = f"{name}{unit_text} by slice{where}"
     better = "higher is better" if entries[0].get("higher_is_better", True) else "lower is better"
-    parts = [f"{bar.label}: {bar.value_text}" for bar in chart.bars]
-    summary = f"Bar chart of {name}{where} for {len(entries)} slices ({better}): " + "; ".join(parts) + "."
+    best = max(chart.bars, key=lambda bar: bar.x + bar.width)
+    worst = min(chart.bars, key=lambda bar: bar.x + bar.width)
+    summary = (f"Bar chart of {name}{where} for {len(entries)} slices ({better}), from {worst.value_text} "
+               f"({worst.label}) to {best.value_text} ({best.label}); the metrics table lists every value.")
     if threshold is not None:
         failing = [bar.label for bar in chart.bars if bar.passed is False]
         summary += f" Threshold {format_number(threshold)}; " + (

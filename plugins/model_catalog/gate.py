@@ -58,10 +58,13 @@ def check_cards(settings: CatalogSettings, paths: list[Path] | None = None, *, s
     if reviewed:
         checked.errors.extend(registry.errors)
     for card in catalog.cards:
+        if not card.is_draft:
+            cache.remember_digest(card.fingerprint, card.digest)
         state = review_card(card, policy, registry, today)
         checked.reviews[card.key] = state
         if not registry.errors:  # with a broken registry every approval fails: its own errors say enough
             checked.errors.extend(review_errors(card, state, policy))
+    cache.save()
     checked.errors.sort()
     return checked
 

@@ -78,11 +78,12 @@ def parse_card(raw: bytes, validation: Validation, *, path: Path, source: str,
     data, errors = validation.check(located, source)
     if errors:
         return None, errors
-    return Card(path=path.absolute(), source=source, data=data, located=located), []
+    return Card(path=path.absolute(), source=source, data=data, fingerprint=content_key(source.encode() + b"\0" + raw),
+                located=located), []
 
 
-def _read_cached(path: Path, source: str, validation: Validation, max_bytes: int, cache: CardCache | None,
-                 seen: set[str]) -> tuple[Card | None, list[CardError]]:
+def _read_cached(path: Path, source: str, validation: Validation, max_bytes: int, cache: CardCache | None
+                 ) -> tuple[Card | None, list[CardError]]:
     """Like :func:`read_card`, answering from ``cache`` when this file's content was checked before."""
     if cache is None:
         return read_card(path, validation, source=source, max_bytes=max_bytes)
@@ -91,11 +92,14 @@ def _read_cached(path: Path, source: str, validation: Validation, max_bytes: int
     except OSError as exc:
         return None, [CardError(source, 0, 0, "", f"cannot read the file: {exc.strerror}")]
     key = content_key(source.encode() + b"\0" + raw)
-    seen.add(key)
+    cache.seen.add(key)
     cached = cache.get(key)
     if cached is not None and _plausible(cached, validation):
         data, errors = cached
-        return (Card(path=path.absolute(), source=source, data=data) if data is not None else None), errors
+        card = Card(path=path.absolute(), source=source, data=data, fingerprint=key) if data is not None else None
+        if card is not None and key in cache.digests:
+            card.__dict__["digest"] = cache.digests[key]  # fills the cached_property
+        return card, errors
     card, errors = parse_card(raw, validation, path=path, source=source, max_bytes=max_bytes)
     cache.put(key, card.data if card else None, errors)
     return card, errors
@@ -132,18 +136,16 @@ def check_catalog(cards: list[Card]) -> list[CardError]:
         if not base:
             continue
         base_id, _, base_version = str(base).partition("@")
-        path = ("model_details", "base_model")
-        line, column = card.where(path)
         if base_id == card.id:
-            errors.append(CardError(card.source, line, column, "model_details.base_model",
-                                    "a model cannot be its own base model"))
+            problem = "a model cannot be its own base model"
         elif base_id not in versions:
-            errors.append(CardError(card.source, line, column, "model_details.base_model",
-                                    f"no model with id {base_id!r} in the catalog; use the id of another card"))
+            problem = f"no model with id {base_id!r} in the catalog; use the id of another card"
         elif base_version and base_version not in versions[base_id]:
-            known = ", ".join(sorted(versions[base_id]))
-            errors.append(CardError(card.source, line, column, "model_details.base_model",
-                                    f"{base_id} has no version {base_version!r} (known: {known})"))
+            problem = f"{base_id} has no version {base_version!r} (known: {', '.join(sorted(versions[base_id]))})"
+        else:
+            continue
+        line, column = card.where(("model_details", "base_model"))
+        errors.append(CardError(card.source, line, column, "model_details.base_model", problem))
     return errors
 
 
@@ -152,6 +154,9 @@ def load_catalog(paths: Path | str | Iterable[Path | str] = "cards", *, schema: 
                  exclude: Iterable[Path] = (), context: Path | None = None, cache: CardCache | None = None
                  ) -> Catalog:
     """Load and validate every card under ``paths``; all errors of all cards are collected.
+
+    With a ``cache``, answers come from it where the content was seen before;
+    saving the cache afterwards is the caller's choice (:meth:`CardCache.save`).
 
     With ``context`` (the whole cards folder), checks between cards (lineage,
     duplicate versions) also see the cards there, but only errors of the cards
@@ -168,16 +173,13 @@ def load_catalog(paths: Path | str | Iterable[Path | str] = "cards", *, schema: 
         files = sorted(set(files) | set(find_card_files([context], exclude)[0]))
     catalog = Catalog(errors=problems)
     everything: list[Card] = []
-    seen: set[str] = set()
     for path in files:
         source = display_path(path, root)
-        card, errors = _read_cached(path, source, validation, max_bytes, cache, seen)
+        card, errors = _read_cached(path, source, validation, max_bytes, cache)
         if source in wanted:
             catalog.errors.extend(errors)
         if card is not None:
             everything.append(card)
-    if cache is not None:
-        cache.save(seen)
     catalog.cards = [card for card in everything if card.source in wanted]
     catalog.errors.extend(error for error in check_catalog(everything) if error.file in wanted)
     catalog.errors.sort()

@@ -22,10 +22,11 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from .errors import format_text
+from .cache import TextCache
 from .gate import check_cards
 from .json_schema import card_json_schema
 from .reference import expand_markers
-from .render import TemplateProblem, TemplateRenderer
+from .render import TemplateProblem, TemplateRenderer, compact_html
 from .schema import CardSchema, SchemaError
 from .settings import CatalogSettings, SettingsError
 from .site import CatalogSite, RenderedPage
@@ -115,16 +116,19 @@ class ModelCatalogPlugin(BasePlugin):
         site = CatalogSite(checked.catalog, TemplateRenderer(settings.templates_path), prefix=settings.prefix,
                            include_drafts=self.include_drafts, directory_urls=config.use_directory_urls,
                            problems=blocking, reviews=checked.reviews,
-                           json_schema=json.dumps(card_json_schema(schema), indent=2, ensure_ascii=False))
+                           json_schema=json.dumps(card_json_schema(schema), indent=2, ensure_ascii=False),
+                           cache=TextCache(settings.cache_path, schema.digest))
         docs_dir = Path(config.docs_dir)
         for src_uri in site.pages:
             if (docs_dir / src_uri).exists():
                 raise PluginError(f"{src_uri} in docs_dir has the path of a catalog page; "
                                   "remove it or change the plugin's `prefix`")
         try:
-            self.rendered = site.render_all(lambda card: _edit_url(card.path, config) if settings.edit_cards else None)
+            self.rendered = site.render_all(lambda card: _edit_url(card.path, config) if settings.edit_cards else None,
+                                            workers=1 if self.command == "serve" else os.cpu_count() or 1)
         except TemplateProblem as exc:
             raise PluginError(f"model-catalog: cannot render the catalog pages: {exc}") from None
+        site.cache.prune()
         self.site = site
         for url in site.asset_urls():
             target = config.extra_css if url.endswith(".css") else config.extra_javascript
@@ -145,6 +149,10 @@ class ModelCatalogPlugin(BasePlugin):
             if files.get_file_from_path(path) is None:
                 files.append(File.generated(config, path, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
         return files
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        """The theme's indentation squeezed out of catalog pages: they are many, and this halves their weight."""
+        return compact_html(output) if page.file.src_uri in self.rendered else output
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         """Expand the reference markers of the site's own docs pages."""

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import traceback
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ from .charts import format_number
 from .markdown_text import render_markdown
 
 _H2 = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', re.S)
+_BETWEEN_TAGS = re.compile(r">[ \t]*\n\s*<")
 _TAGS = re.compile(r"<[^>]+>")
 
 
@@ -62,6 +65,16 @@ class TemplateRenderer:
         )
         self.env.filters.update(markdown=render_markdown, isodate=iso_date, number=_number, label=_label)
 
+    @cached_property
+    def digest(self) -> str:
+        """Changes when any template in any folder changes (for caching rendered pages)."""
+        hasher = hashlib.sha256()
+        for folder in self.folders:
+            for path in sorted(Path(folder).rglob("*")):
+                if path.is_file() and path.suffix in (".html", ".js", ".css", ".svg"):
+                    hasher.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+        return hasher.hexdigest()
+
     def render(self, name: str, **context: Any) -> str:
         """Render a template; a broken template raises :class:`TemplateProblem` naming its file and line."""
         try:
@@ -78,6 +91,20 @@ class TemplateRenderer:
         """A static file (script, style sheet) from the template folders."""
         source, _, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
         return source
+
+
+_VERBATIM = re.compile(r"(<(pre|script|style|textarea)\b.*?</\2>)", re.S | re.I)
+
+
+def compact_html(html: str) -> str:
+    """Indentation between tags dropped (a newline stays, so spacing is unchanged): smaller pages.
+
+    The insides of ``pre``, ``script``, ``style`` and ``textarea`` are left exactly as they are.
+    """
+    parts = _VERBATIM.split(html)
+    # split() with two groups yields: text, whole verbatim element, tag name, text, ...
+    return "".join(_BETWEEN_TAGS.sub(">\n<", part) if index % 3 == 0 else part
+                   for index, part in enumerate(parts) if index % 3 != 2)
 
 
 def toc_of(html: str) -> list[tuple[str, str]]:

@@ -7,17 +7,21 @@ time when asked (the MkDocs plugin asks while MkDocs renders that page).
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import posixpath
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import yaml
 from markupsafe import escape
 
+from .cache import TextCache
 from .card import Card, Catalog
 from .errors import CardError
 from .export import EXPORTERS, catalog_json
-from .render import TemplateRenderer, toc_of
+from .render import TemplateRenderer, compact_html, toc_of
 from .review import ReviewState
 from .views import card_view, index_view
 
@@ -26,6 +30,15 @@ ASSET_DIR = "assets/model-catalog"
 EXPORT_FILES = {"card.json": "json", "huggingface-README.txt": "huggingface", "cyclonedx.json": "cyclonedx"}
 """The files published next to each card version's page, by name, and the export that writes them.
 (The Hugging Face card is not named README.md: MkDocs would take it for a page of the site.)"""
+
+
+_FORKED_SITE: CatalogSite | None = None
+
+
+def _render_chunk(items: list[tuple[str, str | None]]) -> list[tuple[str, str]]:
+    """Render pages in a forked worker (see :meth:`CatalogSite.render_all`)."""
+    assert _FORKED_SITE is not None
+    return [(src, _FORKED_SITE.render(src, edit_url=url).html) for src, url in items]
 
 
 @dataclass
@@ -79,7 +92,8 @@ class CatalogSite:
 
     def __init__(self, catalog: Catalog, renderer: TemplateRenderer, *, prefix: str = "models",
                  include_drafts: bool = False, directory_urls: bool = True, problems: list[CardError] | None = None,
-                 reviews: dict[tuple[str, str], ReviewState] | None = None, json_schema: str | None = None):
+                 reviews: dict[tuple[str, str], ReviewState] | None = None, json_schema: str | None = None,
+                 cache: TextCache | None = None):
         self.catalog = catalog
         self.renderer = renderer
         self.prefix = prefix.strip("/")
@@ -88,6 +102,7 @@ class CatalogSite:
         self.problems = problems or []
         self.reviews = reviews or {}
         self.json_schema = json_schema
+        self.cache = cache or TextCache(None, "")
         self.pages: dict[str, SitePage] = {}
         self.files: dict[str, str] = {}
         self._layout()
@@ -129,7 +144,7 @@ class CatalogSite:
                 self.pages[src] = SitePage(src, f"{card.name} {card.version}", "card", card,
                                            meta={"search": {"exclude": True}})
                 for name, export in EXPORT_FILES.items():
-                    self.files[self._path(card.id, card.version, name)] = EXPORTERS[export](card)
+                    self.files[self._path(card.id, card.version, name)] = self._export(export, card)
                 urls[card.key] = self.card_url(card)
         if self.json_schema:
             self.files[self._path("card.schema.json")] = self.json_schema
@@ -137,13 +152,68 @@ class CatalogSite:
         for asset in ASSETS:
             self.files[posixpath.join(ASSET_DIR, posixpath.basename(asset))] = self.renderer.asset(asset)
 
+    def _export(self, export: str, card: Card) -> str:
+        key = self.cache.key("export", export, card.fingerprint, os.environ.get("SOURCE_DATE_EPOCH"))
+        text = self.cache.get(key)
+        if text is None:
+            text = EXPORTERS[export](card)
+            self.cache.put(key, text)
+        return text
+
     def asset_urls(self) -> list[str]:
         return [posixpath.join(ASSET_DIR, posixpath.basename(asset)) for asset in ASSETS]
 
-    def render_all(self, edit_url: Callable[[Card], str | None]) -> dict[str, RenderedPage]:
-        """Every catalog page, rendered up front so that a template failure stops the build before it writes."""
-        return {src: self.render(src, edit_url=edit_url(page.card) if page.card else None)
-                for src, page in self.pages.items()}
+    def page_key(self, src_uri: str, edit_url: str | None) -> str | None:
+        """What a card page's HTML depends on, hashed; None for pages that are always rendered."""
+        page = self.pages[src_uri]
+        card = page.card
+        if card is None:
+            return None
+        review = self.reviews.get(card.key)
+        base = str(card.data.get("model_details", {}).get("base_model", "")).partition("@")[0]
+        related = [(v.version, v.status, v.name, str(v.data.get("updated"))) for v in
+                   self.catalog.versions(card.id, include_drafts=self.include_drafts)]
+        lineage = [(v.id, v.version, v.name, v.status) for v in
+                   self.catalog.versions(base, include_drafts=self.include_drafts) + self.catalog.derived_from(card.id)]
+        return self.cache.key("page", self.renderer.digest, src_uri, self.directory_urls, self.prefix, page.is_latest,
+                              self.include_drafts, card.fingerprint, edit_url, related, lineage,
+                              review and (review.label, review.missing_roles, str(review.review_due),
+                                          [(c.index, c.problem, c.verified) for c in review.checks]))
+
+    def render_all(self, edit_url: Callable[[Card], str | None], workers: int = 1) -> dict[str, RenderedPage]:
+        """Every catalog page, rendered up front so that a template failure stops the build before it writes.
+
+        Pages whose inputs are unchanged come from the cache; the others are
+        rendered, by ``workers`` forked processes when there are many.
+        """
+        rendered: dict[str, RenderedPage] = {}
+        missing: dict[str, tuple[str | None, str | None]] = {}
+        for src, page in self.pages.items():
+            url = edit_url(page.card) if page.card else None
+            key = self.page_key(src, url)
+            html = self.cache.get(key) if key else None
+            if html is None:
+                missing[src] = (url, key)
+            else:
+                rendered[src] = RenderedPage(html, toc_of(html))
+        for src, html in self._render_many({src: url for src, (url, _) in missing.items()}, workers).items():
+            rendered[src] = RenderedPage(html, toc_of(html))
+            key = missing[src][1]
+            if key:
+                self.cache.put(key, html)
+        return {src: rendered[src] for src in self.pages}
+
+    def _render_many(self, urls: dict[str, str | None], workers: int) -> dict[str, str]:
+        if workers < 2 or len(urls) < 200 or "fork" not in multiprocessing.get_all_start_methods():
+            return {src: self.render(src, edit_url=url).html for src, url in urls.items()}
+        global _FORKED_SITE
+        _FORKED_SITE = self  # the children inherit the whole site: nothing is pickled but page names and HTML
+        chunks = [list(urls.items())[index::workers] for index in range(workers)]
+        try:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                return {src: html for part in pool.map(_render_chunk, chunks) for src, html in part}
+        finally:
+            _FORKED_SITE = None
 
     def render(self, src_uri: str, *, edit_url: str | None = None) -> RenderedPage:
         """The HTML body and table of contents of one catalog page."""
@@ -166,5 +236,5 @@ class CatalogSite:
             view = card_view(page.card, self.catalog, page_url=self.card_url, export_urls=self.export_urls, href=href,
                              include_drafts=self.include_drafts, is_latest_page=page.is_latest, edit_url=edit_url,
                              review=self.reviews.get(page.card.key))
-            html = self.renderer.render("card.html", view=view, card=view.data)
+            html = compact_html(self.renderer.render("card.html", view=view, card=view.data))
         return RenderedPage(html, toc_of(html))

@@ -22,6 +22,9 @@ from ..card import Card
 from ..plaindata import plain
 from ..schema import CardSchema
 
+_Dumper: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+"""libyaml's emitter when PyYAML has it: the pure-Python one is most of an export's cost."""
+
 Data = dict[str, Any]
 
 HUB_TASKS = frozenset({
@@ -98,7 +101,7 @@ _MASS = re.compile(r"~?\s*(\d[\d,]*(?:\.\d+)?)\s*(g|grams?|kg|kilograms?|t|tonne
 def to_huggingface(card: Card) -> str:
     """The card as a Hub README.md: front matter for the Hub's search and leaderboards, the rest as Markdown."""
     data = plain(card.data)
-    front = yaml.safe_dump(_front_matter(data), sort_keys=False, allow_unicode=True)
+    front = yaml.dump(_front_matter(data), Dumper=_Dumper, sort_keys=False, allow_unicode=True)
     return f"---\n{front}---\n\n{_body(data)}"
 
 
@@ -243,7 +246,7 @@ def _more_information_part(data: Data) -> list[str]:
     extra = {key: value for key, value in data.items() if key not in _schema().fields}
     parts = ["### Approvals", "\n".join(approvals)] if approvals else []
     if extra:
-        extra_yaml = yaml.safe_dump(extra, sort_keys=False, allow_unicode=True)
+        extra_yaml = yaml.dump(extra, Dumper=_Dumper, sort_keys=False, allow_unicode=True)
         parts += ["### Additional information", _code(extra_yaml, "yaml")]
     return ["## More Information", *parts] if parts else []
 
