@@ -111,7 +111,7 @@ def test_card_page_renders_every_section_failures_first(example_site: Path) -> N
     assert positions == sorted(positions)
     assert "May misclassify rare images" in html
     assert html.index("May misclassify rare images") < html.index('id="description"')
-    assert '<svg class="mc-chart__svg"' in html and "<desc id=" in html and '<figcaption id="mc-chart-' in html
+    assert '<svg class="mc-chart__svg"' in html and 'aria-labelledby="mc-chart-0-title"' in html and '<span id="mc-chart-0-desc">' in html
     assert "0.92" in html
 
 

@@ -58,6 +58,7 @@ def normalise_model_info(model_info: Mapping[str, Any], schema: CardSchema) -> d
         raise ValueError(f"model_info has an unknown key {unknown[0]!r}{hint}")
     if "name" not in data:
         raise ValueError("model_info needs a 'name'")
+    data.setdefault("schema_version", 1)
     data.setdefault("id", slugify(str(data["name"])))
     data["version"] = str(data.get("version", "0.1.0"))
     metrics = data.get("metrics")
@@ -120,7 +121,7 @@ def create_model_card(model_info: Mapping[str, Any], cards_dir: str | Path = "ca
     existing = _existing(cards_dir, str(data["id"]), str(data["version"]))
     if existing is not None and not overwrite:
         raise CardExistsError(f"{display_path(existing)} already holds {data['id']} version {data['version']}; "
-                              "pass overwrite=True (--force) to replace it")
+                              "replace it with --force (overwrite=True from Python)")
     if existing is not None and existing.resolve() != target.resolve():
         target = existing
     text = render_card_yaml(schema, data, new_card_header(str(data["name"]), str(data["version"])))

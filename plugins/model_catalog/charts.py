@@ -89,7 +89,7 @@ def _chart(chart_id: str, name: str, dataset: str | None, entries: list[dict[str
     plot_width = WIDTH - LABEL_WIDTH - VALUE_WIDTH
 
     def x_of(value: float) -> float:
-        return round(LABEL_WIDTH + (value - low) / (high - low) * plot_width, 1)
+        return round(LABEL_WIDTH + (value - low) / (high - low) * plot_width)
 
     chart = Chart(id=chart_id, title="", description="", height=0)
     zero = x_of(max(low, 0.0))
@@ -101,7 +101,7 @@ def _chart(chart_id: str, name: str, dataset: str | None, entries: list[dict[str
         chart.bars.append(Bar(
             label=str(entry.get("slice") or OVERALL),
             value_text=format_number(value) + (f" {unit}" if unit and unit != "fraction" else ""),
-            y=y, x=start, width=round(max(end - start, 1.0), 1), passed=passes(entry),
+            y=y, x=start, width=max(end - start, 1), passed=passes(entry),
             whisker=(x_of(interval[0]), x_of(interval[1])) if interval else None,
         ))
     chart.axis_y = TOP + len(entries) * ROW_HEIGHT
@@ -115,12 +115,12 @@ def _chart(chart_id: str, name: str, dataset: str | None, entries: list[dict[str
     better = "higher is better" if entries[0].get("higher_is_better", True) else "lower is better"
     best = max(chart.bars, key=lambda bar: bar.x + bar.width)
     worst = min(chart.bars, key=lambda bar: bar.x + bar.width)
-    summary = (f"Bar chart of {name}{where} for {len(entries)} slices ({better}), from {worst.value_text} "
-               f"({worst.label}) to {best.value_text} ({best.label}); the metrics table lists every value.")
+    summary = f"{len(entries)} slices, {better}, from {worst.value_text} ({worst.label}) to {best.value_text} ({best.label})"
     if threshold is not None:
         failing = [bar.label for bar in chart.bars if bar.passed is False]
-        summary += f" Threshold {format_number(threshold)}; " + (
-            f"below it: {', '.join(failing)}." if failing else "every slice meets it.")
+        summary += f"; dashed line: threshold {format_number(threshold)}, " + (
+            f"missed by {', '.join(failing)}" if failing else "met by every slice")
+    summary += "; whiskers: confidence interval."
     chart.description = summary
     return chart
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 from collections import Counter
@@ -35,12 +36,18 @@ class UsageError(Exception):
     """Bad arguments or configuration: exit code 2."""
 
 
+CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml", "properdocs.yml", "properdocs.yaml")
+
+
 def _settings(args: argparse.Namespace) -> CatalogSettings:
-    config = Path(args.config)
-    if config.is_file():
+    if args.config:
+        config = Path(args.config)
+        if not config.is_file():
+            raise UsageError(f"{config}: no such file")
         return read_mkdocs_settings(config)
-    if args.config != "mkdocs.yml":
-        raise UsageError(f"{config}: no such file")
+    for name in CONFIG_NAMES:
+        if Path(name).is_file():
+            return read_mkdocs_settings(Path(name))
     return CatalogSettings(base_dir=Path.cwd())
 
 
@@ -50,7 +57,8 @@ def _schema(settings: CatalogSettings) -> CardSchema:
 
 def _check(args: argparse.Namespace) -> CheckedCatalog:
     settings = _settings(args)
-    return check_cards(settings, [Path(p) for p in args.paths] or None, schema=_schema(settings))
+    return check_cards(settings, [Path(p) for p in args.paths] or None, schema=_schema(settings),
+                       workers=os.cpu_count() or 1)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -244,7 +252,8 @@ def _add_creation_options(parser: argparse.ArgumentParser, out: str = "--cards-d
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="model-catalog", description="Validate, review and publish model cards.")
-    parser.add_argument("--config", default="mkdocs.yml", help="the MkDocs configuration to read the plugin's options from (default: mkdocs.yml)")
+    parser.add_argument("--config", help="the MkDocs configuration to read the plugin's options from "
+                        "(default: mkdocs.yml, or properdocs.yml, in the current folder)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     validate = commands.add_parser("validate", help="check cards; exit 1 when any is invalid")

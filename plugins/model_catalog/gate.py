@@ -41,7 +41,7 @@ class CheckedCatalog:
 
 
 def check_cards(settings: CatalogSettings, paths: list[Path] | None = None, *, schema: CardSchema | None = None,
-                today: dt.date | None = None, root: Path | None = None) -> CheckedCatalog:
+                today: dt.date | None = None, root: Path | None = None, workers: int = 1) -> CheckedCatalog:
     """Load, validate and review the cards of ``settings`` (or only those under ``paths``)."""
     schema = schema or CardSchema.load(settings.schema_extension_path)
     policy = settings.policy
@@ -50,7 +50,7 @@ def check_cards(settings: CatalogSettings, paths: list[Path] | None = None, *, s
     cache = CardCache(settings.cache_path, f"{schema.digest}|{settings.max_card_bytes}")
     catalog = load_catalog(paths or [settings.cards_path], schema=schema, root=root,
                            max_bytes=settings.max_card_bytes, exclude=[registry_path],
-                           context=settings.cards_path if inside else None, cache=cache)
+                           context=settings.cards_path if inside else None, cache=cache, workers=workers)
     registry = load_registry(registry_path, display_path(registry_path, root), settings.max_card_bytes)
     checked = CheckedCatalog(catalog, registry, errors=list(catalog.errors))
     today = today or build_date()

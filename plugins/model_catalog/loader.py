@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -82,27 +84,75 @@ def parse_card(raw: bytes, validation: Validation, *, path: Path, source: str,
                 located=located), []
 
 
-def _read_cached(path: Path, source: str, validation: Validation, max_bytes: int, cache: CardCache | None
-                 ) -> tuple[Card | None, list[CardError]]:
-    """Like :func:`read_card`, answering from ``cache`` when this file's content was checked before."""
-    if cache is None:
-        return read_card(path, validation, source=source, max_bytes=max_bytes)
+_FORKED: tuple[Validation, int] | None = None
+
+
+def _parse_chunk(items: list[tuple[str, str, bytes]]) -> list[tuple[dict[str, Any] | None, list[CardError]]]:
+    """Check card files in a forked worker; only fields and errors travel back (locations are re-read on demand)."""
+    assert _FORKED is not None
+    validation, max_bytes = _FORKED
+    results = []
+    for path, source, raw in items:
+        card, errors = parse_card(raw, validation, path=Path(path), source=source, max_bytes=max_bytes)
+        results.append((card.data if card else None, errors))
+    return results
+
+
+def _parse_many(items: list[tuple[Path, str, bytes]], validation: Validation, max_bytes: int, workers: int
+                ) -> list[tuple[Card | None, list[CardError]]]:
+    """Check the bytes of many card files, in ``workers`` forked processes when there are enough to pay off."""
+    if workers < 2 or len(items) < 200 or "fork" not in multiprocessing.get_all_start_methods():
+        return [parse_card(raw, validation, path=path, source=source, max_bytes=max_bytes)
+                for path, source, raw in items]
+    global _FORKED
+    _FORKED = (validation, max_bytes)
+    chunks = [[(str(path), source, raw) for path, source, raw in items[index::workers]] for index in range(workers)]
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, [CardError(source, 0, 0, "", f"cannot read the file: {exc.strerror}")]
-    key = content_key(source.encode() + b"\0" + raw)
-    cache.seen.add(key)
-    cached = cache.get(key)
-    if cached is not None and _plausible(cached, validation):
-        data, errors = cached
-        card = Card(path=path.absolute(), source=source, data=data, fingerprint=key) if data is not None else None
-        if card is not None and key in cache.digests:
-            card.__dict__["digest"] = cache.digests[key]  # fills the cached_property
-        return card, errors
-    card, errors = parse_card(raw, validation, path=path, source=source, max_bytes=max_bytes)
-    cache.put(key, card.data if card else None, errors)
-    return card, errors
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            parts = list(pool.map(_parse_chunk, chunks))
+    finally:
+        _FORKED = None
+    results: list[tuple[Card | None, list[CardError]]] = [(None, [])] * len(items)
+    for index, part in enumerate(parts):
+        for offset, (data, errors) in enumerate(part):
+            path, source, raw = items[index + offset * workers]
+            card = Card(path=path.absolute(), source=source, data=data,
+                        fingerprint=content_key(source.encode() + b"\0" + raw)) if data is not None else None
+            results[index + offset * workers] = (card, errors)
+    return results
+
+
+def _read_all(files: list[Path], root: Path | None, validation: Validation, max_bytes: int,
+              cache: CardCache | None, workers: int) -> list[tuple[str, Card | None, list[CardError]]]:
+    """Every file's card and errors, in order: from the cache where its content was seen, else checked now."""
+    results: list[tuple[str, Card | None, list[CardError]] | None] = []
+    misses: list[tuple[int, Path, str, bytes]] = []
+    for path in files:
+        source = display_path(path, root)
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            results.append((source, None, [CardError(source, 0, 0, "", f"cannot read the file: {exc.strerror}")]))
+            continue
+        key = content_key(source.encode() + b"\0" + raw)
+        cached = cache.get(key) if cache is not None else None
+        if cache is not None:
+            cache.seen.add(key)
+        if cached is not None and _plausible(cached, validation):
+            data, errors = cached
+            card = Card(path=path.absolute(), source=source, data=data, fingerprint=key) if data is not None else None
+            if card is not None and key in cache.digests:  # type: ignore[union-attr]
+                card.__dict__["digest"] = cache.digests[key]  # type: ignore[union-attr]  # fills the cached_property
+            results.append((source, card, errors))
+        else:
+            misses.append((len(results), path, source, raw))
+            results.append(None)
+    checked = _parse_many([(path, source, raw) for _, path, source, raw in misses], validation, max_bytes, workers)
+    for (position, path, source, raw), (card, errors) in zip(misses, checked):
+        results[position] = (source, card, errors)
+        if cache is not None:
+            cache.put(content_key(source.encode() + b"\0" + raw), card.data if card else None, errors)
+    return [result for result in results if result is not None]
 
 
 def _plausible(cached: tuple[dict[str, Any] | None, list[CardError]], validation: Validation) -> bool:
@@ -151,12 +201,13 @@ def check_catalog(cards: list[Card]) -> list[CardError]:
 
 def load_catalog(paths: Path | str | Iterable[Path | str] = "cards", *, schema: CardSchema | None = None,
                  root: Path | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-                 exclude: Iterable[Path] = (), context: Path | None = None, cache: CardCache | None = None
-                 ) -> Catalog:
+                 exclude: Iterable[Path] = (), context: Path | None = None, cache: CardCache | None = None,
+                 workers: int = 1) -> Catalog:
     """Load and validate every card under ``paths``; all errors of all cards are collected.
 
     With a ``cache``, answers come from it where the content was seen before;
     saving the cache afterwards is the caller's choice (:meth:`CardCache.save`).
+    ``workers`` > 1 checks many new files in that many forked processes.
 
     With ``context`` (the whole cards folder), checks between cards (lineage,
     duplicate versions) also see the cards there, but only errors of the cards
@@ -173,9 +224,7 @@ def load_catalog(paths: Path | str | Iterable[Path | str] = "cards", *, schema: 
         files = sorted(set(files) | set(find_card_files([context], exclude)[0]))
     catalog = Catalog(errors=problems)
     everything: list[Card] = []
-    for path in files:
-        source = display_path(path, root)
-        card, errors = _read_cached(path, source, validation, max_bytes, cache)
+    for source, card, errors in _read_all(files, root, validation, max_bytes, cache, workers):
         if source in wanted:
             catalog.errors.extend(errors)
         if card is not None:

@@ -88,6 +88,11 @@ class ModelCatalogPlugin(BasePlugin):
         return config
 
     @property
+    def workers(self) -> int:
+        """Processes for cold work; one under `mkdocs serve`, whose server threads do not mix with fork."""
+        return 1 if self.command == "serve" else os.cpu_count() or 1
+
+    @property
     def include_drafts(self) -> bool:
         show = self.settings.show_drafts if self.settings else None
         return self.command == "serve" if show is None else show
@@ -105,7 +110,7 @@ class ModelCatalogPlugin(BasePlugin):
             raise PluginError(f"templates_dir: {settings.templates_path} is not a folder")
         try:
             self.schema = schema = CardSchema.load(settings.schema_extension_path)
-            checked = check_cards(settings, schema=schema, root=settings.base_dir)
+            checked = check_cards(settings, schema=schema, root=settings.base_dir, workers=self.workers)
         except (SchemaError, SettingsError) as exc:
             raise PluginError(str(exc)) from None
         blocking = checked.blocking
@@ -125,7 +130,7 @@ class ModelCatalogPlugin(BasePlugin):
                                   "remove it or change the plugin's `prefix`")
         try:
             self.rendered = site.render_all(lambda card: _edit_url(card.path, config) if settings.edit_cards else None,
-                                            workers=1 if self.command == "serve" else os.cpu_count() or 1)
+                                            workers=self.workers)
         except TemplateProblem as exc:
             raise PluginError(f"model-catalog: cannot render the catalog pages: {exc}") from None
         site.cache.prune()

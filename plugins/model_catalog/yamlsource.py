@@ -27,6 +27,7 @@ MAX_TEXT = 100_000
 """Characters one value may have (a description of a few pages is a few thousand)."""
 
 _MAP_TAG = "tag:yaml.org,2002:map"
+_STR_TAG = "tag:yaml.org,2002:str"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _SAFE_SCALAR_TAGS = frozenset(
     "tag:yaml.org,2002:" + name
@@ -154,6 +155,12 @@ class _Builder:
         return result
 
     def _scalar(self, node: yaml.Node, path: FieldPath) -> Any:
+        if node.tag == _STR_TAG:
+            value = node.value  # most values: no constructor needed
+            if len(value) > MAX_TEXT:
+                raise YamlError(*_mark(node), f"this value is {len(value):,} characters long, over the limit of "
+                                f"{MAX_TEXT:,}; link to a longer document instead", path)
+            return value
         if node.tag not in _SAFE_SCALAR_TAGS:
             raise YamlError(*_mark(node), f"the tag {node.tag} is not allowed; remove it", path)
         try:

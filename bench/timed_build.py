@@ -1,0 +1,67 @@
+"""`mkdocs build` with the model-catalog plugin's event handlers timed.
+
+Usage: ``python bench/timed_build.py TIMINGS.json [mkdocs build options]``, in the
+folder of mkdocs.yml. Runs ``mkdocs build`` exactly as ``python -m mkdocs build``
+does, and writes to TIMINGS.json the seconds spent in each ``on_*`` handler of
+the plugin (summed over its calls) and their total: the plugin's own work,
+as opposed to MkDocs' (reading, rendering the theme, writing, search).
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from mkdocs.plugins import BasePlugin
+
+
+def instrument(cls: type, seconds: dict[str, float], calls: dict[str, int]) -> None:
+    """Wrap every ``on_*`` method ``cls`` defines so that its time adds up in ``seconds``."""
+    for name, method in list(vars(cls).items()):
+        if not name.startswith("on_") or not inspect.isfunction(method) or hasattr(BasePlugin, name):
+            continue
+        setattr(cls, name, _timed(method, name, seconds, calls))
+
+
+def _timed(method: Callable[..., Any], name: str, seconds: dict[str, float],
+           calls: dict[str, int]) -> Callable[..., Any]:
+    @functools.wraps(method)  # keeps MkDocs' event priority attributes
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return method(*args, **kwargs)
+        finally:
+            seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - start
+            calls[name] = calls.get(name, 0) + 1
+    return wrapper
+
+
+def main(argv: list[str]) -> int:
+    if not argv:
+        print(__doc__, file=sys.stderr)
+        return 2
+    from mkdocs.__main__ import cli
+    from model_catalog.plugin import ModelCatalogPlugin
+
+    out = Path(argv[0])
+    seconds: dict[str, float] = {}
+    calls: dict[str, int] = {}
+    instrument(ModelCatalogPlugin, seconds, calls)
+    code = 0
+    try:
+        cli.main(args=["build", *argv[1:]], prog_name="mkdocs")
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    finally:
+        out.write_text(json.dumps({"total_s": sum(seconds.values()), "handlers_s": seconds, "calls": calls},
+                                  indent=2), encoding="utf-8")
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
