@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import yaml
-
 from model_catalog.digest import content_digest
 from model_catalog.policy import DEFAULT_ROLES
 from model_catalog.settings import SettingsError, read_mkdocs_settings

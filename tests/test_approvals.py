@@ -6,9 +6,8 @@ import json
 import subprocess
 from pathlib import Path
 
-import pytest
-
 import conftest
+import pytest
 from conftest import write_site
 from test_build import card
 

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 import model_catalog
-from model_catalog import CardExistsError, CatalogError, create_model_card, load_card, validate
+import pytest
+from model_catalog import (
+    CardExistsError,
+    CatalogError,
+    create_model_card,
+    load_card,
+    validate,
+)
 
 OWNERS = [{"name": "Ada Lovelace", "email": "ada@example.com", "team": "vision"}]
 GETTING_STARTED = {"name": "ImageClassifier", "version": "1.0", "metrics": {"accuracy": 0.92},

@@ -8,8 +8,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-import pytest
-
 from conftest import REPO, mkdocs_build, with_approval, write_site
 
 PUBLISHED = {"image-classifier", "text-encoder", "toxicity-classifier", "credit-risk", "speech-recognizer",

@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, run_cli, write_site
 from model_catalog.cache import FILE_NAME, CardCache
 from model_catalog.gate import check_cards

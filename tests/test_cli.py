@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, run_cli, write_site
 
 BROKEN = """\

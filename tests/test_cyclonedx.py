@@ -13,7 +13,6 @@ from typing import Any, Iterator
 import pytest
 from cyclonedx.schema import SchemaVersion
 from cyclonedx.validation.json import JsonStrictValidator
-
 from model_catalog import Card, load_catalog
 from model_catalog.formats.cyclonedx import to_cyclonedx
 from model_catalog.plaindata import plain

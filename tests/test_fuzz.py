@@ -6,16 +6,14 @@ import datetime as dt
 from pathlib import Path
 
 import yaml
+from conftest import REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from model_catalog.card import Card
 from model_catalog.errors import CardError
 from model_catalog.loader import check_catalog, parse_card
 from model_catalog.schema import CardSchema
 from model_catalog.validate import Validation
-
-from conftest import REPO
 
 VALIDATION = Validation(CardSchema.load())
 EXAMPLES = [p.read_bytes() for p in sorted((REPO / "cards").rglob("*.yaml")) if p.name != "APPROVERS.yaml"]

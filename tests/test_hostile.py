@@ -7,7 +7,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import mkdocs_build, run_cli, write_site
 from model_catalog import load_catalog
 from model_catalog.errors import format_text

@@ -13,10 +13,13 @@ from typing import Any
 import pytest
 import yaml
 from huggingface_hub import ModelCard
-
 from model_catalog import Card, load_card, load_catalog
 from model_catalog.errors import CardError
-from model_catalog.formats.huggingface import IMPORTED_HEADING, from_huggingface, to_huggingface
+from model_catalog.formats.huggingface import (
+    IMPORTED_HEADING,
+    from_huggingface,
+    to_huggingface,
+)
 from model_catalog.schema import CardSchema
 from model_catalog.validate import Validation
 from model_catalog.yamlsource import parse_yaml

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import yaml
-
 from conftest import REPO, run_cli, write_site
 
 CARD = "cards/credit-risk/2.0.yaml"

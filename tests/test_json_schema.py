@@ -10,13 +10,12 @@ from typing import Any, Callable, Iterator
 import jsonschema
 import pytest
 import yaml
-
 from conftest import REPO, run_cli
 from model_catalog.json_schema import card_json_schema
 from model_catalog.plaindata import plain
 from model_catalog.schema import CardSchema
 from model_catalog.validate import Validation
-from model_catalog.yamlsource import Located, YamlError, parse_yaml
+from model_catalog.yamlsource import YamlError, parse_yaml
 
 SCHEMA = CardSchema.load()
 VALIDATION = Validation(SCHEMA)

@@ -16,7 +16,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import run
 
 REPO = Path(__file__).resolve().parent.parent

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, mkdocs_build
 from model_catalog.loader import load_catalog
 

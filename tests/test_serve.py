@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import pytest
-
 from conftest import ENV, with_approval, write_site
 from test_build import card
 

@@ -205,7 +205,9 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from .formats.huggingface import from_huggingface  # imported on use: the other commands never need it
+    from .formats.huggingface import (
+        from_huggingface,  # imported on use: the other commands never need it
+    )
 
     try:
         text = Path(args.file).read_text(encoding="utf-8-sig")

@@ -148,7 +148,7 @@ def _read_all(files: list[Path], root: Path | None, validation: Validation, max_
             misses.append((len(results), path, source, raw))
             results.append(None)
     checked = _parse_many([(path, source, raw) for _, path, source, raw in misses], validation, max_bytes, workers)
-    for (position, path, source, raw), (card, errors) in zip(misses, checked):
+    for (position, _, source, raw), (card, errors) in zip(misses, checked):
         results[position] = (source, card, errors)
         if cache is not None:
             cache.put(content_key(source.encode() + b"\0" + raw), card.data if card else None, errors)

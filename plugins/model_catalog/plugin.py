@@ -21,8 +21,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from .errors import format_text
 from .cache import TextCache
+from .errors import format_text
 from .gate import check_cards
 from .json_schema import card_json_schema
 from .reference import expand_markers

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .schema import CardSchema, Rules
 from .policy import ApprovalPolicy
+from .schema import CardSchema, Rules
 from .settings import CatalogSettings
 
 MARKER = re.compile(r"^<!--[ \t]*model-catalog:[ \t]*(field-reference|options-reference)[ \t]*-->[ \t]*$", re.M)

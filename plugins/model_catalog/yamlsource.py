@@ -157,20 +157,17 @@ class _Builder:
     def _scalar(self, node: yaml.Node, path: FieldPath) -> Any:
         if node.tag == _STR_TAG:
             value = node.value  # most values: no constructor needed
-            if len(value) > MAX_TEXT:
-                raise YamlError(*_mark(node), f"this value is {len(value):,} characters long, over the limit of "
-                                f"{MAX_TEXT:,}; link to a longer document instead", path)
-            return value
-        if node.tag not in _SAFE_SCALAR_TAGS:
+        elif node.tag not in _SAFE_SCALAR_TAGS:
             raise YamlError(*_mark(node), f"the tag {node.tag} is not allowed; remove it", path)
-        try:
-            value = self.loader.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError, OverflowError):
-            # A look-alike such as 2024-13-01: keep the text, the schema says what is wrong.
-            value = str(node.value)
-        if not isinstance(value, str):
-            self.located.source_text[path] = node.value
-        elif len(value) > MAX_TEXT:
+        else:
+            try:
+                value = self.loader.construct_object(node, deep=True)
+            except (yaml.YAMLError, ValueError, OverflowError):
+                # A look-alike such as 2024-13-01: keep the text, the schema says what is wrong.
+                value = str(node.value)
+            if not isinstance(value, str):
+                self.located.source_text[path] = node.value
+        if isinstance(value, str) and len(value) > MAX_TEXT:
             raise YamlError(*_mark(node), f"this value is {len(value):,} characters long, over the limit of "
                             f"{MAX_TEXT:,}; link to a longer document instead", path)
         return value

@@ -450,7 +450,7 @@ def _blocks(lines: list[str]) -> list[_Block]:
             end = index + 1
             while end < len(lines) and lines[end].strip() and not _starts_block(lines[end]):
                 end += 1
-            blocks.append(_Block("paragraph", lines[index:end], text=" ".join(l.strip() for l in lines[index:end])))
+            blocks.append(_Block("paragraph", lines[index:end], text=" ".join(line.strip() for line in lines[index:end])))
             index = end
     return blocks
 
