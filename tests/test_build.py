@@ -144,6 +144,11 @@ def test_card_pages_are_not_in_the_navigation(example_site: Path) -> None:
         assert f'href="{index_href}"' in nav  # the index is in the navigation
 
 
+def test_card_tags_work_with_materials_tags_plugin(example_site: Path) -> None:
+    html = (example_site / "models" / "credit-risk" / "index.html").read_text()
+    assert '<span class="md-tag">credit</span>' in html and '<span class="md-tag">regulated</span>' in html
+
+
 def test_edit_link_points_at_the_card_yaml(example_site: Path) -> None:
     html = (example_site / "models" / "credit-risk" / "2.0" / "index.html").read_text()
     assert 'href="https://git.acme.example/ml/model-catalog/edit/main/cards/credit-risk/2.0.yaml"' in html

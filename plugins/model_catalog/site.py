@@ -135,7 +135,8 @@ class CatalogSite:
         urls = {}
         for versions in self.catalog.models(include_drafts=self.include_drafts).values():
             latest = versions[0]
-            tags = [str(tag) for tag in latest.data.get("tags", [])]
+            # Tags reach the theme's templates (no autoescape) through the front matter: escaped here.
+            tags = [str(escape(str(tag))) for tag in latest.data.get("tags", [])]
             page = SitePage(self.card_src(latest, latest=True), latest.name, "card", latest, is_latest=True,
                             meta={"tags": tags} if tags else {})
             self.pages[page.src_uri] = page

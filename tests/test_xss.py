@@ -1,0 +1,136 @@
+"""56 known XSS payloads in every text field of a card: built, opened in Chromium, nothing runs."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+import yaml
+from playwright.sync_api import Browser, sync_playwright
+
+from conftest import mkdocs_build, write_site
+from test_browser import CHROMIUM, CHROMIUM_ARGS, QuietHandler
+
+pytestmark = pytest.mark.browser
+
+PAYLOADS = [line for line in (Path(__file__).parent / "data" / "xss-payloads.txt").read_text().splitlines() if line]
+TRAP = """
+window.__xss = [];
+for (const name of ["alert", "confirm", "prompt", "print", "open"]) {
+  window[name] = (...args) => { window.__xss.push(name + ":" + args.join(",")); };
+}
+"""
+
+
+def hostile_card(index: int, payload: str) -> dict:
+    """A draft whose every free-text field holds ``payload`` (cut to the field's length limit)."""
+    short = payload[:60]
+    return {
+        "id": f"xss-{index:02d}", "name": payload[:120], "version": "1.0", "status": "draft",
+        "summary": payload, "description": f"Before. {payload} After.\n\n- {payload}\n\n**{payload}**",
+        "owners": [{"name": payload, "email": "ada@example.com", "team": short}],
+        "task": payload[:80], "tags": [short, "xss"], "license": "MIT", "risk_tier": "low",
+        "model_details": {"architecture": payload, "framework": payload, "input_format": payload,
+                          "output_format": payload, "citation": payload},
+        "intended_use": {"primary_uses": [payload], "primary_users": [payload], "out_of_scope": [payload]},
+        "factors": {"relevant": [payload], "evaluation": [payload]},
+        "metrics": [{"name": payload[:80], "value": 0.5, "slice": payload, "dataset": payload,
+                     "confidence_interval": [0.4, 0.6], "threshold": 0.45, "unit": "fraction"},
+                    {"name": payload[:80], "value": 0.7, "slice": "other", "dataset": payload}],
+        "training_data": [{"name": payload, "description": payload, "size": payload, "sensitive_data": payload}],
+        "evaluation_data": [{"name": payload, "description": payload, "link": "https://example.com/data"}],
+        "ethical_considerations": [{"risk": payload, "mitigation": payload}],
+        "limitations": [payload], "caveats_and_recommendations": [payload],
+        "environmental_impact": {"hardware": payload, "region": payload, "hours": 1},
+        "links": [{"title": payload, "url": "https://example.com/?q=%3Cscript%3E"}],
+    }
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    root = tmp_path_factory.mktemp("xss")
+    cards = {f"xss-{i:02d}/1.0.yaml": yaml.safe_dump(hostile_card(i, p), allow_unicode=True, sort_keys=False)
+             for i, p in enumerate(PAYLOADS)}
+    write_site(root, cards, plugin_options="cards_dir: cards\nshow_drafts: true")
+    config = root / "mkdocs.yml"  # with Material's tags plugin too: card tags reach its templates
+    config.write_text(config.read_text().replace("  - search\n", "  - search\n  - tags\n"))
+    done = mkdocs_build(root)
+    assert done.returncode == 0, done.stderr[-3000:]
+    handler = functools.partial(QuietHandler, directory=str(root / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield root, f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def test_no_payload_runs_on_any_page(hostile_site: tuple[Path, str], browser: Browser) -> None:
+    root, url = hostile_site
+    context = browser.new_context()
+    context.add_init_script(TRAP)
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    pages = ["models/"] + [f"models/xss-{i:02d}/" for i in range(len(PAYLOADS))] + \
+            [f"models/xss-{i:02d}/1.0/" for i in range(len(PAYLOADS))]
+    for path in pages:
+        page.goto(url + path)
+        page.mouse.move(300, 300)
+        hits = page.evaluate("window.__xss")
+        assert hits == [] and dialogs == [], f"{path}: {hits or dialogs}"
+    context.close()
+
+
+def test_payloads_are_shown_as_text(hostile_site: tuple[Path, str], browser: Browser) -> None:
+    _, url = hostile_site
+    page = browser.new_page()
+    def words(text: str) -> str:  # browsers collapse runs of white space in what they show
+        return " ".join(text.split())
+
+    for index, payload in enumerate(PAYLOADS):
+        page.goto(f"{url}models/xss-{index:02d}/")
+        assert words(page.locator("h1").first.inner_text()).startswith(words(payload[:120])), payload
+        assert words(payload) in words(page.locator(".mc-failures").inner_text()), payload
+    page.close()
+
+
+class ActiveContent(HTMLParser):
+    """Collects every element or attribute in a page that could run code or restyle it."""
+
+    FORBIDDEN_TAGS = {"script", "iframe", "object", "embed", "meta", "base", "style", "link", "frame"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.FORBIDDEN_TAGS:
+            self.found.append(f"<{tag}>")
+        for name, value in attrs:
+            target = (value or "").strip().lower()
+            if name.startswith("on") or name == "style" or (
+                    name in ("href", "src", "xlink:href", "action", "data", "formaction")
+                    and target.startswith(("javascript:", "data:", "vbscript:"))):
+                self.found.append(f"<{tag} {name}={value!r}>")
+
+
+def test_the_html_has_no_active_content_from_cards(hostile_site: tuple[Path, str]) -> None:
+    root, _ = hostile_site
+    for html_file in (root / "site" / "models").rglob("index.html"):
+        parser = ActiveContent()
+        parser.feed(html_file.read_text().split("<article", 1)[1].split("</article>", 1)[0])
+        parser.close()
+        assert parser.found == [], f"{html_file}: {parser.found}"
