@@ -420,7 +420,7 @@ _CardDumper.add_representer(list, _list)
 
 
 def dump_yaml(data: Any) -> str:
-    return yaml.dump(data, Dumper=_CardDumper, sort_keys=False, allow_unicode=True, width=100)
+    return str(yaml.dump(data, Dumper=_CardDumper, sort_keys=False, allow_unicode=True, width=100))
 
 
 def load_yaml(text: str) -> Any:

@@ -174,8 +174,8 @@ def bench_builds(sites: Sites, runs: int, log: Callable[[str], None]) -> Json:
         warm.append(measure(build_cmd(), sites.plugin)[0])  # the cold build left its cache
         log(f"  run {run + 1}/{runs}: plugin cold {cold[-1].wall_s:.2f} s, baseline {base[-1].wall_s:.2f} s, "
             f"plugin warm {warm[-1].wall_s:.2f} s")
-    result = {"plugin_cold": stats(cold), "plugin_warm": stats(warm), "baseline": stats(base),
-              "cache_present": (sites.plugin / CACHE_DIR).exists()}
+    result: Json = {"plugin_cold": stats(cold), "plugin_warm": stats(warm), "baseline": stats(base),
+                    "cache_present": (sites.plugin / CACHE_DIR).exists()}
     baseline = result["baseline"]["median_s"]
     result["ratio_cold"] = result["plugin_cold"]["median_s"] / baseline
     result["ratio_warm"] = result["plugin_warm"]["median_s"] / baseline
@@ -351,7 +351,7 @@ def _type_in_filter(site_dir: Path, runs: int) -> Json:
 
 def bench_n(n: int, args: argparse.Namespace, log: Callable[[str], None]) -> Json:
     work = Path(tempfile.mkdtemp(prefix=f"mc-bench-{n}-"))
-    result: Json = {"n": n, "workdir": str(work) if args.keep else None}
+    result: Json = {"n": n, "workdir": str(work) if args.keep else None, "load_average_start": os.getloadavg()[0]}
     try:
         sites, generate_s = make_sites(work, n, args.seed)
         result.update(models=sites.models, generate_s=generate_s)
@@ -380,6 +380,7 @@ def bench_n(n: int, args: argparse.Namespace, log: Callable[[str], None]) -> Jso
         result["error"] = str(exc)
         log(f"  FAILED: {exc}")
     finally:
+        result["load_average_end"] = os.getloadavg()[0]
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     return result
@@ -414,7 +415,9 @@ def get(data: Json, *path: str) -> Any:
 def table_for(result: Json) -> str:
     """The readable table of one N."""
     n = result["n"]
-    lines = [f"\n== N = {n:,} cards ({result.get('models', 0):,} models)"]
+    lines = [f"\n== N = {n:,} cards ({result.get('models', 0):,} models); 1-minute load average "
+             f"{result['load_average_start']:.1f} at the start, {result['load_average_end']:.1f} at the end "
+             f"on {os.cpu_count()} CPUs"]
     if "error" in result:
         lines.append(f"   FAILED: {result['error']}")
     builds = result.get("builds")
@@ -476,7 +479,7 @@ def targets(results: list[Json]) -> list[Json]:
     def ratio(a: Json | None, b: Json | None) -> float | None:
         if not a or not b:
             return None
-        return get(a, "builds", "plugin_cold", "median_s") / get(b, "builds", "plugin_cold", "median_s")
+        return float(get(a, "builds", "plugin_cold", "median_s")) / float(get(b, "builds", "plugin_cold", "median_s"))
 
     def worst(*paths: tuple[str, ...]) -> float | None:
         values = [v for r in ok for path in paths if (v := get(r, *path)) is not None]
@@ -549,7 +552,7 @@ def machine_info() -> Json:
                       if line.startswith("model name")), platform.processor() or None)
     mem_kb = next((int(line.split()[1]) for line in _read("/proc/meminfo").splitlines()
                    if line.startswith("MemTotal:")), None)
-    versions = {}
+    versions: dict[str, str | None] = {}
     for name in PACKAGES:
         try:
             versions[name] = importlib.metadata.version(name)

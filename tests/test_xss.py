@@ -11,10 +11,9 @@ from typing import Iterator
 
 import pytest
 import yaml
-from playwright.sync_api import Browser, sync_playwright
-
 from conftest import mkdocs_build, write_site
-from test_browser import CHROMIUM, CHROMIUM_ARGS, QuietHandler
+from playwright.sync_api import Browser
+from test_browser import QuietHandler
 
 pytestmark = pytest.mark.browser
 
@@ -67,14 +66,6 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Pat
     yield root, f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def test_no_payload_runs_on_any_page(hostile_site: tuple[Path, str], browser: Browser) -> None:

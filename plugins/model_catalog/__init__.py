@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .approve import ApprovalRefused, add_approval
 from .authoring import CardExistsError, create_model_card
 from .card import Card, Catalog
 from .errors import CardError, CatalogError
@@ -11,6 +12,7 @@ from .schema import CardSchema, SchemaError
 from .settings import CatalogSettings
 
 __all__ = [
+    "ApprovalRefused",
     "Card",
     "CardError",
     "CardExistsError",
@@ -19,6 +21,7 @@ __all__ = [
     "CatalogError",
     "CatalogSettings",
     "SchemaError",
+    "add_approval",
     "create_model_card",
     "load_card",
     "load_catalog",

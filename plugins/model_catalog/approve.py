@@ -1,14 +1,24 @@
-"""Adding an approval to a card file, leaving every other byte of the file as it was."""
+"""Approving a card: an approval judged as the gate will judge it, appended without touching other bytes."""
 
 from __future__ import annotations
 
 import os
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from .errors import format_text
+from .gate import build_date
+from .loader import display_path, read_card
+from .registry import load_registry
+from .review import review_card
+from .schema import CardSchema, validation_for
+from .settings import CatalogSettings
+from .signatures import SigningError, approval_message, sign
+from .validate import parse_isodate
 from .yamlsource import YamlError, parse_yaml
 
 BOM = "\ufeff"
@@ -104,3 +114,52 @@ def write_approval(path: Path, approval: dict[str, Any]) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+class ApprovalRefused(Exception):
+    """The approval would not count (or cannot be written); the message says why."""
+
+
+def add_approval(card_path: Path, *, approver: str, role: str, settings: CatalogSettings,
+                 date: str | None = None, key: Path | None = None) -> dict[str, Any]:
+    """Append an approval of the card's current content to its file, signed with ``key`` when given.
+
+    Refuses (:class:`ApprovalRefused`) anything the gate would not count: an
+    invalid card or registry, a draft, an unknown approver or role, a role
+    the card's risk tier does not need, a bad date or signature.
+    """
+    card, errors = read_card(card_path, validation_for(CardSchema.load(settings.schema_extension_path)),
+                             max_bytes=settings.max_card_bytes)
+    if card is None:
+        raise ApprovalRefused("the card is invalid; fix it before approving it:\n" + format_text(errors))
+    if card.is_draft:
+        raise ApprovalRefused(f"{card.source} is a draft; drafts are not reviewed: set `status: in_review` first")
+    registry = load_registry(settings.registry_path, display_path(settings.registry_path), settings.max_card_bytes)
+    if registry.errors:
+        raise ApprovalRefused("the approvers registry is invalid:\n" + format_text(registry.errors))
+    date = date or build_date().isoformat()
+    parsed_date = parse_isodate(date)
+    if parsed_date is None:
+        raise ApprovalRefused(f"date {date!r}: write it as YYYY-MM-DD")
+    approval: dict[str, Any] = {"approver": approver, "role": role, "date": date, "digest": card.digest}
+    if key is not None:
+        message = approval_message(card.id, card.version, card.digest, approver, role, date)
+        try:
+            approval["signature"] = sign(message, key)
+        except SigningError as exc:
+            raise ApprovalRefused(str(exc)) from None
+    trial = replace(card, data={**card.data, "approvals": [*card.data.get("approvals", []),
+                                                            {**approval, "date": parsed_date}]})
+    state = review_card(trial, settings.policy, registry, build_date())
+    check = state.checks[-1]
+    if not check.counts:
+        raise ApprovalRefused(f"not approved: {check.problem}")
+    if role not in state.required_roles:
+        needed = ", ".join(state.required_roles) or "none"
+        raise ApprovalRefused(f"not approved: {card.data.get('risk_tier')} risk does not need the role {role!r} "
+                              f"(needs: {needed})")
+    try:
+        write_approval(card_path, approval)
+    except YamlError as exc:
+        raise ApprovalRefused(str(exc.to_card_error(display_path(card_path)))) from None
+    return approval

@@ -14,8 +14,7 @@ from .card import Card
 from .errors import CatalogError
 from .loader import display_path, find_card_files, read_card
 from .new_card import new_card_header, render_card_yaml
-from .schema import CardSchema
-from .validate import Validation
+from .schema import CardSchema, validation_for
 from .yamlsource import YamlError, decode_card_bytes, parse_yaml
 
 
@@ -126,11 +125,11 @@ def create_model_card(model_info: Mapping[str, Any], cards_dir: str | Path = "ca
         target = existing
     text = render_card_yaml(schema, data, new_card_header(str(data["name"]), str(data["version"])))
     located = parse_yaml(text)
-    _, errors = Validation(schema).check(located, display_path(target))
+    _, errors = validation_for(schema).check(located, display_path(target))
     if errors:
         raise CatalogError(errors)
     _write_new(target, text)
-    card, errors = read_card(target, Validation(schema))
+    card, errors = read_card(target, validation_for(schema))
     if card is None:  # pragma: no cover - the text was checked above
         raise CatalogError(errors)
     return card

@@ -8,25 +8,19 @@ import os
 import re
 import sys
 from collections import Counter
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from .approve import write_approval
+from .approve import ApprovalRefused, add_approval
 from .authoring import CardExistsError, create_model_card, git_owner
 from .card import version_key
 from .errors import CatalogError, format_github, format_json, format_text
 from .export import EXPORTERS
-from .gate import CheckedCatalog, build_date, check_cards
+from .gate import CheckedCatalog, check_cards
 from .json_schema import card_json_schema
 from .loader import display_path, read_card
-from .registry import load_registry
-from .review import review_card
-from .schema import CardSchema, SchemaError
-from .settings import CatalogSettings, SettingsError, read_mkdocs_settings
-from .signatures import SigningError, approval_message, sign
-from .validate import Validation, parse_isodate
-from .yamlsource import YamlError
+from .schema import CardSchema, SchemaError, validation_for
+from .settings import CatalogSettings, SettingsError, find_settings
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 _SLUG = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
@@ -36,19 +30,8 @@ class UsageError(Exception):
     """Bad arguments or configuration: exit code 2."""
 
 
-CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml", "properdocs.yml", "properdocs.yaml")
-
-
 def _settings(args: argparse.Namespace) -> CatalogSettings:
-    if args.config:
-        config = Path(args.config)
-        if not config.is_file():
-            raise UsageError(f"{config}: no such file")
-        return read_mkdocs_settings(config)
-    for name in CONFIG_NAMES:
-        if Path(name).is_file():
-            return read_mkdocs_settings(Path(name))
-    return CatalogSettings(base_dir=Path.cwd())
+    return find_settings(args.config)
 
 
 def _schema(settings: CatalogSettings) -> CardSchema:
@@ -122,44 +105,14 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_approve(args: argparse.Namespace) -> int:
-    settings = _settings(args)
     path = Path(args.card)
-    card, errors = read_card(path, Validation(_schema(settings)), max_bytes=settings.max_card_bytes)
-    if card is None:
-        raise UsageError("the card is invalid; fix it before approving it:\n" + format_text(errors))
-    if card.is_draft:
-        raise UsageError(f"{card.source} is a draft; drafts are not reviewed: set `status: in_review` first")
-    registry = load_registry(settings.registry_path, display_path(settings.registry_path), settings.max_card_bytes)
-    if registry.errors:
-        raise UsageError("the approvers registry is invalid:\n" + format_text(registry.errors))
-    date = args.date or build_date().isoformat()
-    parsed_date = parse_isodate(date)
-    if parsed_date is None:
-        raise UsageError(f"--date {date!r}: write it as YYYY-MM-DD")
-    approval: dict[str, Any] = {"approver": args.approver, "role": args.role, "date": date, "digest": card.digest}
-    if args.key:
-        message = approval_message(card.id, card.version, card.digest, args.approver, args.role, date)
-        try:
-            approval["signature"] = sign(message, Path(args.key))
-        except SigningError as exc:
-            raise UsageError(str(exc)) from None
-    # The new approval must count under the policy, judged exactly as the gate will judge it.
-    trial = replace(card, data={**card.data, "approvals": [*card.data.get("approvals", []),
-                                                            {**approval, "date": parsed_date}]})
-    state = review_card(trial, settings.policy, registry, build_date())
-    check = state.checks[-1]
-    if not check.counts:
-        raise UsageError(f"not approved: {check.problem}")
-    if args.role not in state.required_roles:
-        needed = ", ".join(state.required_roles) or "none"
-        raise UsageError(f"not approved: {card.data.get('risk_tier')} risk does not need the role {args.role!r} "
-                         f"(needs: {needed})")
     try:
-        write_approval(path, approval)
-    except YamlError as exc:
-        raise UsageError(str(exc.to_card_error(display_path(path)))) from None
-    signed = " (signed)" if args.key else ""
-    print(f"{display_path(path)}: approved by {args.approver} as {args.role} on {date}{signed}")
+        approval = add_approval(path, approver=args.approver, role=args.role, settings=_settings(args),
+                                date=args.date, key=Path(args.key) if args.key else None)
+    except ApprovalRefused as exc:
+        raise UsageError(str(exc)) from None
+    signed = " (signed)" if "signature" in approval else ""
+    print(f"{display_path(path)}: approved by {args.approver} as {args.role} on {approval['date']}{signed}")
     return EXIT_OK
 
 
@@ -225,7 +178,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    card, errors = read_card(Path(args.card), Validation(_schema(settings)), max_bytes=settings.max_card_bytes)
+    card, errors = read_card(Path(args.card), validation_for(_schema(settings)), max_bytes=settings.max_card_bytes)
     if card is None:
         raise UsageError("the card is invalid; fix it before exporting it:\n" + format_text(errors))
     try:

@@ -14,7 +14,7 @@ from .loader import display_path, load_catalog
 from .registry import Registry, load_registry
 from .review import ReviewState, review_card, review_errors
 from .schema import CardSchema
-from .settings import CatalogSettings, read_mkdocs_settings
+from .settings import CatalogSettings, find_settings
 
 
 def build_date() -> dt.date:
@@ -74,10 +74,9 @@ def validate(paths: str | Path | list[str | Path] | None = None, *, config: str 
     """Every problem in the cards, as `model-catalog validate` finds them: errors, warnings and notices.
 
     ``config`` is an mkdocs.yml to read the plugin's options from (default:
-    ./mkdocs.yml when it exists); ``paths`` default to its ``cards_dir``.
+    ./mkdocs.yml or ./properdocs.yml when one exists); ``paths`` default to its ``cards_dir``.
     """
-    config_file = Path(config) if config else Path("mkdocs.yml")
-    settings = read_mkdocs_settings(config_file) if config or config_file.is_file() else CatalogSettings(base_dir=Path.cwd())
+    settings = find_settings(config)
     if paths is not None and not isinstance(paths, list):
         paths = [paths]
     return check_cards(settings, [Path(p) for p in paths] if paths else None, today=today).errors

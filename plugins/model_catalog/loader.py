@@ -11,7 +11,7 @@ from typing import Any, Iterable
 from .cache import CardCache, content_key
 from .card import Card, Catalog
 from .errors import CardError, CatalogError
-from .schema import CardSchema
+from .schema import CardSchema, validation_for
 from .validate import Validation
 from .yamlsource import YamlError, decode_card_bytes, parse_yaml
 
@@ -33,6 +33,7 @@ def find_card_files(paths: Iterable[Path], exclude: Iterable[Path] = (), root: P
                     ) -> tuple[list[Path], list[CardError]]:
     """Every card file under ``paths`` (files or folders), sorted; symlinks leaving a folder are refused."""
     excluded = {p.resolve() for p in exclude}
+    excluded_names = {p.name for p in excluded}
     found: list[Path] = []
     problems: list[CardError] = []
     for start in paths:
@@ -48,7 +49,8 @@ def find_card_files(paths: Iterable[Path], exclude: Iterable[Path] = (), root: P
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in sorted(files):
                 path = Path(folder) / name
-                if name.startswith(".") or not name.endswith(CARD_SUFFIXES) or path.resolve() in excluded:
+                if name.startswith(".") or not name.endswith(CARD_SUFFIXES) or (
+                        name in excluded_names and path.resolve() in excluded):
                     continue
                 if path.is_symlink() and not path.resolve().is_relative_to(top):
                     problems.append(CardError(display_path(path, root), 0, 0, "",
@@ -217,7 +219,7 @@ def load_catalog(paths: Path | str | Iterable[Path | str] = "cards", *, schema: 
         paths = [paths]
     paths = [Path(p) for p in paths]
     exclude = list(exclude) + [p / REGISTRY_NAME for p in [*paths, *([context] if context else [])]]
-    validation = Validation(schema or CardSchema.load())
+    validation = validation_for(schema or CardSchema.load())
     files, problems = find_card_files(paths, exclude, root)
     wanted = {display_path(path, root) for path in files}
     if context is not None and context.is_dir():
@@ -237,7 +239,7 @@ def load_catalog(paths: Path | str | Iterable[Path | str] = "cards", *, schema: 
 
 def load_card(path: Path | str, *, schema: CardSchema | None = None) -> Card:
     """Load and validate one card file; raises :class:`CatalogError` when it is invalid."""
-    card, errors = read_card(Path(path), Validation(schema or CardSchema.load()))
+    card, errors = read_card(Path(path), validation_for(schema or CardSchema.load()))
     if card is None:
         raise CatalogError(errors)
     return card

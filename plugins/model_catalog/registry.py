@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import CardError
-from .schema import CardSchema
+from .schema import CardSchema, validation_for
 from .signatures import parse_public_key
-from .validate import Validation
 from .yamlsource import YamlError, decode_card_bytes, parse_yaml
 
 
@@ -56,7 +55,7 @@ def load_registry(path: Path, source: str, max_bytes: int = 1_000_000) -> Regist
     except YamlError as exc:
         registry.errors.append(exc.to_card_error(source))
         return registry
-    data, errors = Validation(CardSchema.builtin("approvers.schema.yaml")).check(located, source)
+    data, errors = validation_for(CardSchema.builtin("approvers.schema.yaml")).check(located, source)
     registry.errors.extend(errors)
     if errors:
         return registry

@@ -22,6 +22,24 @@ class SchemaError(Exception):
     """The schema or its extension cannot be used."""
 
 
+def validation_for(schema: CardSchema) -> Any:
+    """The (cached) :class:`~model_catalog.validate.Validation` of ``schema``: building Cerberus validators is costly."""
+    from .validate import Validation  # validate builds on this module
+
+    cached = _VALIDATIONS.get(schema.digest)
+    if cached is None:
+        try:
+            cached = _VALIDATIONS[schema.digest] = Validation(schema)
+        except SchemaError:
+            raise
+        except Exception as exc:  # Cerberus raises its own SchemaError with a dict of problems.
+            raise SchemaError(f"invalid card schema ({' + '.join(schema.sources)}): {exc}") from None
+    return cached
+
+
+_VALIDATIONS: dict[str, Any] = {}
+
+
 def _read_package_text(name: str) -> str:
     return resources.files("model_catalog").joinpath("data", name).read_text(encoding="utf-8")
 
@@ -128,18 +146,8 @@ class CardSchema:
             sources=tuple(sources),
             _digest_text="\0".join(digest_parts),
         )
-        schema.check()
+        validation_for(schema)  # fails early, naming the source, when the merged schema is not valid Cerberus
         return schema
-
-    def check(self) -> None:
-        """Fail early, naming the source, when the merged schema is not valid Cerberus."""
-        from .validate import CardValidator
-
-        for mode in (False, True):
-            try:
-                CardValidator(self.rules_for(documented=mode))
-            except Exception as exc:  # Cerberus raises SchemaError with a dict of problems.
-                raise SchemaError(f"invalid card schema ({' + '.join(self.sources)}): {exc}") from None
 
     @cached_property
     def digest(self) -> str:

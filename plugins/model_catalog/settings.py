@@ -139,3 +139,20 @@ def read_mkdocs_settings(config_file: Path) -> CatalogSettings:
     if options is None:
         raise SettingsError(f"{config_file}: the `{PLUGIN_NAME}` plugin is not listed under `plugins:`")
     return CatalogSettings.from_options(options, config_file.parent.resolve(), source=str(config_file))
+
+
+CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml", "properdocs.yml", "properdocs.yaml")
+"""Where the plugin's options are looked for in the current folder, in this order."""
+
+
+def find_settings(config: Path | str | None = None) -> CatalogSettings:
+    """The settings from ``config``, else from the first of :data:`CONFIG_NAMES` here, else the defaults."""
+    if config is not None:
+        path = Path(config)
+        if not path.is_file():
+            raise SettingsError(f"{path}: no such file")
+        return read_mkdocs_settings(path)
+    for name in CONFIG_NAMES:
+        if Path(name).is_file():
+            return read_mkdocs_settings(Path(name))
+    return CatalogSettings(base_dir=Path.cwd())

@@ -35,10 +35,10 @@ EXPORT_FILES = {"card.json": "json", "huggingface-README.txt": "huggingface", "c
 _FORKED_SITE: CatalogSite | None = None
 
 
-def _render_chunk(items: list[tuple[str, str | None]]) -> list[tuple[str, str]]:
-    """Render pages in a forked worker (see :meth:`CatalogSite.render_all`)."""
+def _run_chunk(jobs: list[tuple[str, str, str | None]]) -> list[str]:
+    """Render pages and exports in a forked worker (see :meth:`CatalogSite.render_all`)."""
     assert _FORKED_SITE is not None
-    return [(src, _FORKED_SITE.render(src, edit_url=url).html) for src, url in items]
+    return [_FORKED_SITE.run_job(job) for job in jobs]
 
 
 @dataclass
@@ -105,6 +105,8 @@ class CatalogSite:
         self.cache = cache or TextCache(None, "")
         self.pages: dict[str, SitePage] = {}
         self.files: dict[str, str] = {}
+        """Files other than pages, by path: exports, catalog.json, the schema, assets."""
+        self._exports: dict[str, tuple[str, Card, str]] = {}
         self._layout()
 
     def _path(self, *parts: str) -> str:
@@ -145,7 +147,7 @@ class CatalogSite:
                 self.pages[src] = SitePage(src, f"{card.name} {card.version}", "card", card,
                                            meta={"search": {"exclude": True}})
                 for name, export in EXPORT_FILES.items():
-                    self.files[self._path(card.id, card.version, name)] = self._export(export, card)
+                    self._queue_export(self._path(card.id, card.version, name), export, card)
                 urls[card.key] = self.card_url(card)
         if self.json_schema:
             self.files[self._path("card.schema.json")] = self.json_schema
@@ -153,13 +155,14 @@ class CatalogSite:
         for asset in ASSETS:
             self.files[posixpath.join(ASSET_DIR, posixpath.basename(asset))] = self.renderer.asset(asset)
 
-    def _export(self, export: str, card: Card) -> str:
+    def _queue_export(self, path: str, export: str, card: Card) -> None:
+        """Take an export file from the cache, or leave it for :meth:`render_all` to write."""
         key = self.cache.key("export", export, card.fingerprint, os.environ.get("SOURCE_DATE_EPOCH"))
         text = self.cache.get(key)
         if text is None:
-            text = EXPORTERS[export](card)
-            self.cache.put(key, text)
-        return text
+            self._exports[path] = (export, card, key)
+        else:
+            self.files[path] = text
 
     def asset_urls(self) -> list[str]:
         return [posixpath.join(ASSET_DIR, posixpath.basename(asset)) for asset in ASSETS]
@@ -182,39 +185,58 @@ class CatalogSite:
                                           [(c.index, c.problem, c.verified) for c in review.checks]))
 
     def render_all(self, edit_url: Callable[[Card], str | None], workers: int = 1) -> dict[str, RenderedPage]:
-        """Every catalog page, rendered up front so that a template failure stops the build before it writes.
+        """Every catalog page (and the export files), made up front so a failure stops the build before it writes.
 
-        Pages whose inputs are unchanged come from the cache; the others are
-        rendered, by ``workers`` forked processes when there are many.
+        What is unchanged comes from the cache; the rest is rendered, by
+        ``workers`` forked processes when there is much of it.
         """
         rendered: dict[str, RenderedPage] = {}
-        missing: dict[str, tuple[str | None, str | None]] = {}
+        jobs: list[tuple[str, str, str | None]] = []
+        keys: dict[str, str | None] = {}
         for src, page in self.pages.items():
             url = edit_url(page.card) if page.card else None
             key = self.page_key(src, url)
             html = self.cache.get(key) if key else None
             if html is None:
-                missing[src] = (url, key)
+                jobs.append(("page", src, url))
+                keys[src] = key
             else:
                 rendered[src] = RenderedPage(html, toc_of(html))
-        for src, html in self._render_many({src: url for src, (url, _) in missing.items()}, workers).items():
-            rendered[src] = RenderedPage(html, toc_of(html))
-            key = missing[src][1]
+        jobs.extend(("file", path, None) for path in self._exports)
+        for (kind, name, _), text in zip(jobs, self._run(jobs, workers)):
+            if kind == "page":
+                rendered[name] = RenderedPage(text, toc_of(text))
+                key = keys[name]
+            else:
+                self.files[name] = text
+                key = self._exports[name][2]
             if key:
-                self.cache.put(key, html)
+                self.cache.put(key, text)
+        self._exports.clear()
         return {src: rendered[src] for src in self.pages}
 
-    def _render_many(self, urls: dict[str, str | None], workers: int) -> dict[str, str]:
-        if workers < 2 or len(urls) < 200 or "fork" not in multiprocessing.get_all_start_methods():
-            return {src: self.render(src, edit_url=url).html for src, url in urls.items()}
+    def run_job(self, job: tuple[str, str, str | None]) -> str:
+        kind, name, url = job
+        if kind == "page":
+            return self.render(name, edit_url=url).html
+        export, card, _ = self._exports[name]
+        return EXPORTERS[export](card)
+
+    def _run(self, jobs: list[tuple[str, str, str | None]], workers: int) -> list[str]:
+        if workers < 2 or len(jobs) < 200 or "fork" not in multiprocessing.get_all_start_methods():
+            return [self.run_job(job) for job in jobs]
         global _FORKED_SITE
-        _FORKED_SITE = self  # the children inherit the whole site: nothing is pickled but page names and HTML
-        chunks = [list(urls.items())[index::workers] for index in range(workers)]
+        _FORKED_SITE = self  # the children inherit the whole site: only job names and text are pickled
+        chunks = [jobs[index::workers] for index in range(workers)]
         try:
             with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                return {src: html for part in pool.map(_render_chunk, chunks) for src, html in part}
+                parts = list(pool.map(_run_chunk, chunks))
         finally:
             _FORKED_SITE = None
+        results = [""] * len(jobs)
+        for index, part in enumerate(parts):
+            results[index::workers] = part
+        return results
 
     def render(self, src_uri: str, *, edit_url: str | None = None) -> RenderedPage:
         """The HTML body and table of contents of one catalog page."""
