@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
@@ -212,6 +211,3 @@ class CardSchema:
                     yield from walk(inner.get("schema", {}), path + "[].")
 
         return walk(self.fields, "")
-
-    def as_json(self) -> str:
-        return json.dumps(self.fields, sort_keys=True, default=str)

@@ -121,9 +121,6 @@ class CatalogSite:
     def model_url(self, card: Card) -> str:
         return page_dest(self.card_src(card, latest=True), self.directory_urls)
 
-    def json_url(self, card: Card) -> str:
-        return self._path(card.id, card.version, "card.json")
-
     def export_urls(self, card: Card) -> dict[str, str]:
         return {export: self._path(card.id, card.version, name) for name, export in EXPORT_FILES.items()}
 
