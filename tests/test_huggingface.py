@@ -15,11 +15,8 @@ import yaml
 from huggingface_hub import ModelCard
 from model_catalog import Card, load_card, load_catalog
 from model_catalog.errors import CardError
-from model_catalog.formats.huggingface import (
-    IMPORTED_HEADING,
-    from_huggingface,
-    to_huggingface,
-)
+from model_catalog.formats.huggingface import IMPORTED_HEADING, to_huggingface
+from model_catalog.formats.huggingface_import import from_huggingface
 from model_catalog.schema import CardSchema
 from model_catalog.validate import Validation
 from model_catalog.yamlsource import parse_yaml
@@ -337,8 +334,8 @@ def test_import_survives_broken_front_matter() -> None:
     assert draft_errors(data) == []
 
 
-def test_the_module_needs_neither_huggingface_hub_nor_mkdocs() -> None:
-    probe = ("import sys, model_catalog.formats.huggingface; "
+def test_the_modules_need_neither_huggingface_hub_nor_mkdocs() -> None:
+    probe = ("import sys, model_catalog.formats.huggingface, model_catalog.formats.huggingface_import; "
              "print(sorted({name.split('.')[0] for name in sys.modules} & {'huggingface_hub', 'mkdocs'}))")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr

@@ -158,8 +158,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from .formats.huggingface import (
-        from_huggingface,  # imported on use: the other commands never need it
+    from .formats.huggingface_import import (
+        from_huggingface,  # imported on use: other commands never need it
     )
 
     try:
