@@ -27,6 +27,7 @@ from .huggingface import (
     _code,
     _schema,
     _slug,
+    _unfenced,
     _unique,
 )
 
@@ -80,15 +81,10 @@ def _sections(markdown: str) -> _Section:
     """The heading tree of a Markdown text; ``#`` lines inside code blocks are not headings."""
     root = _Section(0, "")
     stack = [root]
-    fence = ""
-    for line in markdown.split("\n"):
-        opened = _FENCE.match(line)
-        if fence:
-            if opened and opened.group(1).startswith(fence) and not opened.group(2).strip():
-                fence = ""
-        elif opened:
-            fence = opened.group(1)
-        elif heading := _HEADING.match(line):
+    lines = markdown.split("\n")
+    outside_code = _unfenced(lines)
+    for index, line in enumerate(lines):
+        if index in outside_code and (heading := _HEADING.match(line)):
             section = _Section(len(heading.group(1)), heading.group(2).strip())
             while stack[-1].level >= section.level:
                 stack.pop()
