@@ -123,6 +123,13 @@ class Catalog:
         grouped = {model_id: self.versions(model_id, include_drafts=include_drafts) for model_id in ids}
         return {model_id: cards for model_id, cards in grouped.items() if cards}
 
+    def get(self, model_id: str, version: str | None = None) -> Card | None:
+        """One version of a model (the newest when ``version`` is None), or None."""
+        for card in self.versions(model_id):
+            if version is None or card.version == version:
+                return card
+        return None
+
     def derived_from(self, model_id: str) -> list[Card]:
         """Cards whose ``model_details.base_model`` names ``model_id``."""
         self._index()
