@@ -80,7 +80,7 @@ def test_build_fails_until_the_approvals_are_complete(site: Path) -> None:
     assert done.returncode != 0 and "missing valid approvals for medium risk: responsible-ai;" in done.stderr
     assert approve(site, "--approver", "Mo Ethics", "--role", "responsible-ai", "--date", "2025-03-02").returncode == 0
     assert mkdocs_build(site).returncode == 0
-    html = (site / "site" / "models" / "fraud" / "index.html").read_text()
+    html = (site / "site" / "models" / "fraud" / "1.0" / "index.html").read_text()
     assert "Review: <strong>approved</strong>" in html and "Mo Ethics" in html
 
 
@@ -133,7 +133,7 @@ def test_signed_approvals_verify_and_can_be_required(site: Path) -> None:
                    "--key", str(keys / "mo")).returncode == 0
     assert status(site)["review"] == "approved"
     assert mkdocs_build(site).returncode == 0
-    assert "✓ verified" in (site / "site" / "models" / "fraud" / "index.html").read_text()
+    assert "✓ verified" in (site / "site" / "models" / "fraud" / "1.0" / "index.html").read_text()
 
 
 def test_a_signature_made_with_another_key_is_refused(site: Path) -> None:
@@ -232,7 +232,7 @@ def test_incomplete_can_warn_but_approved_status_always_fails(site: Path) -> Non
     set_policy(site, "incomplete: warn")
     assert mkdocs_build(site).returncode == 0
     assert "Not fully approved: missing valid approvals from ml-lead, responsible-ai" in \
-        (site / "site" / "models" / "fraud" / "index.html").read_text()
+        (site / "site" / "models" / "fraud" / "1.0" / "index.html").read_text()
     assert mkdocs_build(site, "--strict").returncode != 0
     path = site / "cards" / "fraud" / "1.0.yaml"
     path.write_text(path.read_text().replace("status: in_review", "status: approved"))
@@ -251,7 +251,7 @@ def test_review_overdue_is_flagged_and_can_fail_the_build(site: Path) -> None:
     assert build.returncode == 0, build.stderr
     assert "review overdue" in (site / "site" / "models" / "index.html").read_text()
     assert "Review overdue: this card was due for re-review on 2025-07-09" in \
-        (site / "site" / "models" / "fraud" / "index.html").read_text()
+        (site / "site" / "models" / "fraud" / "1.0" / "index.html").read_text()
     set_policy(site, "fail_on_overdue: true")
     build = mkdocs_build(site, env=later)
     assert build.returncode != 0 and "review overdue: reviewed 2025-01-10, due 2025-07-09" in build.stderr

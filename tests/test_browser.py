@@ -74,7 +74,15 @@ def test_material_search_finds_a_model_by_a_word_of_its_description(page: Page, 
     result = page.locator(".md-search-result__item").first
     expect(result).to_contain_text("Acme Voice Transcriber", timeout=15_000)
     result.locator("a").first.click()
-    expect(page).to_have_url(re.compile(re.escape(site_url + "models/speech-recognizer/") + r"(\?[^#]*)?(#.*)?$"))
+    expect(page).to_have_url(re.compile(re.escape(site_url + "models/speech-recognizer/2.1.0/") + r"(\?[^#]*)?(#.*)?$"))
+
+
+def test_model_url_redirects_to_the_latest_version_keeping_the_hash(page: Page, site_url: str) -> None:
+    page.goto(site_url + "models/credit-risk/?from=chat#metrics")
+    expect(page).to_have_url(site_url + "models/credit-risk/2.0/?from=chat#metrics")
+    expect(page.locator("h1").first).to_contain_text("2.0")
+    expect(page.locator("#metrics")).to_be_in_viewport()
+    expect(page.locator(".mc-banner--info")).to_have_count(0)  # the latest version: no "newer version" banner
 
 
 def test_facets_narrow_rows_update_counts_and_live_in_the_url(page: Page, site_url: str, example_site: Path) -> None:
@@ -168,12 +176,12 @@ def test_no_console_errors_on_any_page_and_screenshots(page: Page, site_url: str
         page.goto(site_url + ("" if path == "." else path + "/"))
     page.goto(site_url + "models/")
     page.screenshot(path=str(ARTIFACTS / "catalog-index.png"), full_page=True)
-    page.goto(site_url + "models/image-classifier/")
+    page.goto(site_url + "models/image-classifier/1.0/")
     page.screenshot(path=str(ARTIFACTS / "card-page.png"), full_page=True)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("path", ["models/", "models/credit-risk/2.0/", "models/speech-recognizer/"])
+@pytest.mark.parametrize("path", ["models/", "models/credit-risk/2.0/", "models/speech-recognizer/2.1.0/"])
 def test_no_serious_accessibility_violations(browser: Browser, site_url: str, scheme: str, path: str) -> None:
     context = browser.new_context(color_scheme=scheme)
     page = context.new_page()

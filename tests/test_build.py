@@ -80,29 +80,58 @@ def resolves(site: Path, target: str) -> bool:
     return path.is_file() or (path / "index.html").is_file()
 
 
+def latest_versions(site: Path) -> dict[str, str]:
+    """Each published model's latest version, from the site's catalog.json."""
+    data = json.loads((site / "models" / "catalog.json").read_text())
+    return {model["id"]: model["latest_version"] for model in data["models"]}
+
+
+def redirect_target(html: str) -> str:
+    """Where a redirect file sends readers; its refresh, canonical link, script and fallback link must agree."""
+    refresh = re.search(r'<meta http-equiv="refresh" content="0; url=([^"]+)">', html)
+    canonical = re.search(r'<link rel="canonical" href="([^"]+)">', html)
+    script = re.search(r'<script>location\.replace\("([^"]+)" \+ location\.search \+ location\.hash\);</script>', html)
+    fallback = re.search(r'<a href="([^"]+)">Go to the latest version', html)
+    assert refresh and canonical and script and fallback, html
+    assert refresh[1] == canonical[1] == script[1] == fallback[1], html
+    assert '<meta name="robots" content="noindex">' in html and "<article" not in html
+    return refresh[1]
+
+
+def search_locations(site: Path) -> set[str]:
+    index = json.loads((site / "search" / "search_index.json").read_text())
+    return {doc["location"].split("#")[0] for doc in index["docs"]}
+
+
 def test_index_lists_every_published_model_and_no_draft(example_site: Path) -> None:
     html = (example_site / "models" / "index.html").read_text()
     rows = re.findall(r'<tr data-mc-row', html)
     assert len(rows) == len(PUBLISHED)
-    for model_id in PUBLISHED:
-        assert f'href="{model_id}/"' in html
+    for model_id, version in latest_versions(example_site).items():
+        assert f'href="{model_id}/{version}/"' in html  # straight to the latest version, not through the redirect
     assert "support-ticket-router" not in html
     assert not (example_site / "models" / "support-ticket-router").exists()
     assert 'data-mc-facet="task"' in html and 'data-mc-facet="risk"' in html
 
 
-def test_each_model_has_a_latest_page_and_a_page_per_version(example_site: Path) -> None:
-    for card_file in (REPO / "cards").rglob("*.yaml"):
-        model_id, version = card_file.parent.name, card_file.stem
-        if model_id not in PUBLISHED:
-            continue
-        assert (example_site / "models" / model_id / version / "index.html").is_file()
-        assert (example_site / "models" / model_id / version / "card.json").is_file()
-        assert (example_site / "models" / model_id / "index.html").is_file()
+def test_each_model_has_one_page_per_version_and_a_redirect_to_the_latest(example_site: Path) -> None:
+    latest = latest_versions(example_site)
+    assert set(latest) == PUBLISHED
+    searchable = search_locations(example_site)
+    for model_id in PUBLISHED:
+        versions = {path.stem for path in (REPO / "cards" / model_id).glob("*.yaml")}
+        folder = example_site / "models" / model_id
+        pages = {path.parent.relative_to(folder).as_posix() for path in folder.rglob("index.html")}
+        assert pages == versions | {"."}, model_id
+        for version in versions:
+            assert (folder / version / "card.json").is_file()
+            assert (f"models/{model_id}/{version}/" in searchable) == (version == latest[model_id]), version
+        assert redirect_target((folder / "index.html").read_text()) == f"{latest[model_id]}/"
+        assert f"models/{model_id}/" not in searchable
 
 
 def test_card_page_renders_every_section_failures_first(example_site: Path) -> None:
-    html = (example_site / "models" / "image-classifier" / "index.html").read_text()
+    html = (example_site / "models" / "image-classifier" / "1.0" / "index.html").read_text()
     sections = ["where-it-fails", "description", "intended-use", "metrics", "factors", "evaluation-data",
                 "training-data", "ethical-considerations", "caveats", "model-details", "lineage",
                 "environmental-impact", "links", "owners", "approvals", "versions"]
@@ -123,10 +152,10 @@ def test_old_versions_say_a_newer_one_exists_and_deprecated_ones_say_so(example_
 
 
 def test_lineage_links_both_ways(example_site: Path) -> None:
-    detector = (example_site / "models" / "object-detector" / "index.html").read_text()
-    assert re.search(r'Built on: <a href="\.\./image-classifier/1\.0/">', detector)
-    base = (example_site / "models" / "image-classifier" / "index.html").read_text()
-    assert re.search(r'<a href="\.\./object-detector/1\.0/">', base)
+    detector = (example_site / "models" / "object-detector" / "1.0" / "index.html").read_text()
+    assert re.search(r'Built on: <a href="\.\./\.\./image-classifier/1\.0/">', detector)
+    base = (example_site / "models" / "image-classifier" / "1.0" / "index.html").read_text()
+    assert re.search(r'<a href="\.\./\.\./object-detector/1\.0/">', base)
 
 
 def test_every_local_link_on_catalog_pages_resolves(example_site: Path) -> None:
@@ -137,16 +166,30 @@ def test_every_local_link_on_catalog_pages_resolves(example_site: Path) -> None:
             assert resolves(example_site, target), f"{page}: broken link {target}"
 
 
+def test_no_link_goes_through_a_redirect(example_site: Path) -> None:
+    stubs = {path.parent.relative_to(example_site).as_posix() for path in example_site.rglob("index.html")
+             if '<meta http-equiv="refresh"' in path.read_text()}
+    assert stubs == {f"models/{model_id}" for model_id in PUBLISHED}
+    redirects = {f"{stub}/" for stub in stubs} | {f"{stub}/index.html" for stub in stubs} | stubs
+    for page in example_site.rglob("*.html"):
+        if page.parent.relative_to(example_site).as_posix() not in stubs:
+            assert not set(local_links(page, example_site)) & redirects, page
+    assert not search_locations(example_site) & redirects
+    urls = [v["url"] for model in json.loads((example_site / "models" / "catalog.json").read_text())["models"]
+            for v in model["versions"]]
+    assert not set(urls) & redirects
+
+
 def test_card_pages_are_not_in_the_navigation(example_site: Path) -> None:
     for page, index_href in [(example_site / "index.html", "models/"),
-                             (example_site / "models" / "credit-risk" / "index.html", "../")]:
+                             (example_site / "models" / "credit-risk" / "2.0" / "index.html", "../../")]:
         nav = page.read_text().split('<nav class="md-nav md-nav--primary"', 1)[1].split("</nav>", 1)[0]
         assert "credit-risk" not in nav and "image-classifier" not in nav
         assert f'href="{index_href}"' in nav  # the index is in the navigation
 
 
 def test_card_tags_work_with_materials_tags_plugin(example_site: Path) -> None:
-    html = (example_site / "models" / "credit-risk" / "index.html").read_text()
+    html = (example_site / "models" / "credit-risk" / "2.0" / "index.html").read_text()
     assert '<span class="md-tag">credit</span>' in html and '<span class="md-tag">regulated</span>' in html
 
 
@@ -171,7 +214,7 @@ def test_search_index_has_card_text_once(example_site: Path) -> None:
     index = json.loads((example_site / "search" / "search_index.json").read_text())
     locations = {doc["location"].split("#")[0] for doc in index["docs"]
                  if "May misclassify rare images" in doc["text"] and doc["location"].startswith("models/")}
-    assert locations == {"models/image-classifier/"}
+    assert locations == {"models/image-classifier/1.0/"}
 
 
 def test_invalid_card_fails_the_build_and_leaves_the_old_site(tmp_path: Path) -> None:
@@ -196,10 +239,12 @@ def test_drafts_are_left_out_of_a_build_unless_asked(tmp_path: Path) -> None:
     assert mkdocs_build(tmp_path).returncode == 0
     assert not (tmp_path / "site" / "models" / "fraud" / "2.0").exists()
     assert "Go to version" not in (tmp_path / "site" / "models" / "fraud" / "1.0" / "index.html").read_text()
+    assert redirect_target((tmp_path / "site" / "models" / "fraud" / "index.html").read_text()) == "1.0/"
     write_site(tmp_path, {}, plugin_options="cards_dir: cards\nshow_drafts: true")
     assert mkdocs_build(tmp_path).returncode == 0
     draft = (tmp_path / "site" / "models" / "fraud" / "2.0" / "index.html").read_text()
     assert "mc-banner--draft" in draft
+    assert redirect_target((tmp_path / "site" / "models" / "fraud" / "index.html").read_text()) == "2.0/"
 
 
 def test_directory_urls_off_gives_working_links(tmp_path: Path) -> None:
@@ -209,8 +254,26 @@ def test_directory_urls_off_gives_working_links(tmp_path: Path) -> None:
     site = tmp_path / "site"
     page = site / "models" / "fraud" / "1.0" / "index.html"
     assert 'href="../2.0/index.html"' in page.read_text()
+    assert 'href="fraud/2.0/index.html"' in (site / "models" / "index.html").read_text()
     for target in local_links(page, site) + local_links(site / "models" / "index.html", site):
         assert (site / target).is_file(), target
+    assert redirect_target((site / "models" / "fraud" / "index.html").read_text()) == "2.0/index.html"
+
+
+def test_redirects_are_not_in_the_sitemap_and_a_page_of_the_site_wins(tmp_path: Path) -> None:
+    write_site(tmp_path, {"fraud/1.0.yaml": card(), "fraud/2.0.yaml": card(version="2.0"),
+                          "churn/1.0.yaml": card(id="churn", name="Churn")},
+               extra_config="site_url: https://catalog.example.com/\n")
+    (tmp_path / "docs" / "models" / "churn").mkdir(parents=True)
+    (tmp_path / "docs" / "models" / "churn" / "index.md").write_text("# Churn, our own page\n")
+    done = mkdocs_build(tmp_path, "--strict")
+    assert done.returncode == 0, done.stderr
+    site = tmp_path / "site"
+    assert redirect_target((site / "models" / "fraud" / "index.html").read_text()) == "2.0/"
+    assert "Churn, our own page" in (site / "models" / "churn" / "index.html").read_text()
+    sitemap = re.findall(r"<loc>https://catalog\.example\.com/([^<]*)</loc>", (site / "sitemap.xml").read_text())
+    assert {"models/fraud/1.0/", "models/fraud/2.0/", "models/churn/1.0/", "models/churn/"} <= set(sitemap)
+    assert "models/fraud/" not in sitemap
 
 
 def test_a_template_override_replaces_one_partial_only(tmp_path: Path) -> None:
@@ -219,7 +282,7 @@ def test_a_template_override_replaces_one_partial_only(tmp_path: Path) -> None:
     (tmp_path / "overrides" / "partials" / "owners.html").write_text(
         '<h2 id="owners">Who to call</h2><p class="team-contact">{{ card.owners[0].name }} on call</p>')
     assert mkdocs_build(tmp_path).returncode == 0
-    html = (tmp_path / "site" / "models" / "fraud" / "index.html").read_text()
+    html = (tmp_path / "site" / "models" / "fraud" / "1.0" / "index.html").read_text()
     assert '<p class="team-contact">Ada Lovelace on call</p>' in html
     assert 'id="where-it-fails"' in html  # the rest still comes from the package
 
@@ -229,10 +292,13 @@ def test_card_values_are_escaped_and_markdown_is_sanitised(tmp_path: Path) -> No
         "Scores each payment.", "Scores <img src=x onerror=alert(1)> each [payment](javascript:alert(1))."))
     write_site(tmp_path, {"fraud/1.0.yaml": hostile})
     assert mkdocs_build(tmp_path).returncode == 0
-    html = (tmp_path / "site" / "models" / "fraud" / "index.html").read_text()
+    html = (tmp_path / "site" / "models" / "fraud" / "1.0" / "index.html").read_text()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;Fraud" in html
     assert "onerror" not in html and "javascript:" not in html
+    redirect = (tmp_path / "site" / "models" / "fraud" / "index.html").read_text()
+    assert "<title>&lt;script&gt;alert(1)&lt;/script&gt;Fraud</title>" in redirect
+    assert redirect.count("<script>") == 1 and redirect_target(redirect) == "1.0/"
 
 
 def test_schema_extension_tightens_and_extends_the_format(tmp_path: Path) -> None:
@@ -251,7 +317,7 @@ def test_schema_extension_tightens_and_extends_the_format(tmp_path: Path) -> Non
     base += "caveats_and_recommendations: [Recalibrate monthly]\n"
     path.write_text(with_approval(base))
     assert mkdocs_build(tmp_path).returncode == 0
-    html = (tmp_path / "site" / "models" / "fraud" / "index.html").read_text()
+    html = (tmp_path / "site" / "models" / "fraud" / "1.0" / "index.html").read_text()
     assert "Additional information" in html and "CC-1234" in html
     path.write_text(with_approval(base.replace("task: tabular-classification", "task: object-detection")))
     done = mkdocs_build(tmp_path)

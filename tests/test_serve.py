@@ -73,6 +73,7 @@ def test_serve_shows_drafts_rebuilds_and_reports_errors_without_stopping(served:
     root, base = served
     draft = fetch(base + "models/fraud/2.0/")
     assert "mc-banner--draft" in draft
+    assert '<meta http-equiv="refresh" content="0; url=2.0/">' in fetch(base + "models/fraud/")  # drafts count here
 
     path = root / "cards" / "fraud" / "1.0.yaml"
     edited = card(approved=False).replace("Flags risky payments.", "Flags risky card payments in real time.")

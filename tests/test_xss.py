@@ -92,7 +92,7 @@ def test_payloads_are_shown_as_text(hostile_site: tuple[Path, str], browser: Bro
         return " ".join(text.split())
 
     for index, payload in enumerate(PAYLOADS):
-        page.goto(f"{url}models/xss-{index:02d}/")
+        page.goto(f"{url}models/xss-{index:02d}/1.0/")
         assert words(page.locator("h1").first.inner_text()).startswith(words(payload[:120])), payload
         assert words(payload) in words(page.locator(".mc-failures").inner_text()), payload
     page.close()
@@ -120,8 +120,11 @@ class ActiveContent(HTMLParser):
 
 def test_the_html_has_no_active_content_from_cards(hostile_site: tuple[Path, str]) -> None:
     root, _ = hostile_site
+    redirect = ["<meta>", "<meta>", "<link>", "<script>", "<meta>"]  # the template's own: charset, robots, ...
     for html_file in (root / "site" / "models").rglob("index.html"):
         parser = ActiveContent()
-        parser.feed(html_file.read_text().split("<article", 1)[1].split("</article>", 1)[0])
+        html = html_file.read_text()
+        is_redirect = html_file.parent.parent.name == "models" and html_file.parent.name.startswith("xss-")
+        parser.feed(html if is_redirect else html.split("<article", 1)[1].split("</article>", 1)[0])
         parser.close()
-        assert parser.found == [], f"{html_file}: {parser.found}"
+        assert parser.found == (redirect if is_redirect else []), f"{html_file}: {parser.found}"

@@ -144,6 +144,7 @@ class ModelCatalogPlugin(BasePlugin):
         if self.site is None:
             return files
         docs_dir = Path(config.docs_dir).resolve()
+        taken = {file.dest_uri for file in files}
         for page in self.site.pages.values():
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             file = File.generated(config, page.src_uri, content=page.markdown(), inclusion=inclusion)
@@ -151,7 +152,8 @@ class ModelCatalogPlugin(BasePlugin):
                 file.edit_uri = Path(os.path.relpath(page.card.path, docs_dir)).as_posix()
             files.append(file)
         for path, content in self.site.files.items():
-            if files.get_file_from_path(path) is None:
+            # The site's own files win, e.g. a page of its own at a model's URL instead of the redirect.
+            if path not in taken:
                 files.append(File.generated(config, path, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
         return files
 

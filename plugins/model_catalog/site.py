@@ -52,6 +52,7 @@ class SitePage:
     """``index``, ``card`` or ``problems``."""
     card: Card | None = None
     is_latest: bool = False
+    """The page of the model's latest version: in the site search, with the card's tags."""
     in_nav: bool = False
     meta: dict[str, Any] = field(default_factory=dict)
 
@@ -105,21 +106,24 @@ class CatalogSite:
         self.cache = cache or TextCache(None, "")
         self.pages: dict[str, SitePage] = {}
         self.files: dict[str, str] = {}
-        """Files other than pages, by path: exports, catalog.json, the schema, assets."""
+        """Files other than pages, by path: exports, catalog.json, the schema, assets, redirects."""
+        self.redirects: dict[str, Card] = {}
+        """The file at each model's URL, by path, and the latest version it redirects to (see :meth:`render_all`)."""
         self._exports: dict[str, tuple[str, Card, str]] = {}
         self._layout()
 
     def _path(self, *parts: str) -> str:
         return posixpath.join(self.prefix, *parts) if self.prefix else posixpath.join(*parts)
 
-    def card_src(self, card: Card, latest: bool = False) -> str:
-        return self._path(card.id, "index.md") if latest else self._path(card.id, card.version, "index.md")
+    def card_src(self, card: Card) -> str:
+        return self._path(card.id, card.version, "index.md")
 
     def card_url(self, card: Card) -> str:
-        return page_dest(self.card_src(card, latest=False), self.directory_urls)
+        return page_dest(self.card_src(card), self.directory_urls)
 
     def model_url(self, card: Card) -> str:
-        return page_dest(self.card_src(card, latest=True), self.directory_urls)
+        """The model's permanent URL: not a page, but a redirect to the latest version's page."""
+        return page_dest(self._path(card.id, "index.md"), self.directory_urls)
 
     def export_urls(self, card: Card) -> dict[str, str]:
         return {export: self._path(card.id, card.version, name) for name, export in EXPORT_FILES.items()}
@@ -134,15 +138,18 @@ class CatalogSite:
         urls = {}
         for versions in self.catalog.models(include_drafts=self.include_drafts).values():
             latest = versions[0]
-            # Tags reach the theme's templates (no autoescape) through the front matter: escaped here.
-            tags = [str(escape(str(tag))) for tag in latest.data.get("tags", [])]
-            page = SitePage(self.card_src(latest, latest=True), latest.name, "card", latest, is_latest=True,
-                            meta={"tags": tags} if tags else {})
-            self.pages[page.src_uri] = page
+            # One page per version, so the latest is built once and its text found once by search.
+            self.redirects[self._path(latest.id, "index.html")] = latest
             for card in versions:
                 src = self.card_src(card)
+                if card is latest:
+                    # Tags reach the theme's templates (no autoescape) through the front matter: escaped here.
+                    tags = [str(escape(str(tag))) for tag in card.data.get("tags", [])]
+                    meta: dict[str, Any] = {"tags": tags} if tags else {}
+                else:
+                    meta = {"search": {"exclude": True}}
                 self.pages[src] = SitePage(src, f"{card.name} {card.version}", "card", card,
-                                           meta={"search": {"exclude": True}})
+                                           is_latest=card is latest, meta=meta)
                 for name, export in EXPORT_FILES.items():
                     self._queue_export(self._path(card.id, card.version, name), export, card)
                 urls[card.key] = self.card_url(card)
@@ -182,11 +189,13 @@ class CatalogSite:
                                           [(c.index, c.problem, c.verified) for c in review.checks]))
 
     def render_all(self, edit_url: Callable[[Card], str | None], workers: int = 1) -> dict[str, RenderedPage]:
-        """Every catalog page (and the export files), made up front so a failure stops the build before it writes.
+        """Every catalog page, export and redirect, made up front so a failure stops the build before it writes.
 
         What is unchanged comes from the cache; the rest is rendered, by
         ``workers`` forked processes when there is much of it.
         """
+        for path, latest in self.redirects.items():
+            self.files[path] = self.render_redirect(latest)
         rendered: dict[str, RenderedPage] = {}
         jobs: list[tuple[str, str, str | None]] = []
         keys: dict[str, str | None] = {}
@@ -235,6 +244,11 @@ class CatalogSite:
             results[index::workers] = part
         return results
 
+    def render_redirect(self, latest: Card) -> str:
+        """The file at the model's URL: sends readers (and the URL's query and fragment) to the latest version."""
+        target = relative_href(self.model_url(latest), self.card_url(latest))
+        return self.renderer.render("redirect.html", card=latest.data, target=target)
+
     def render(self, src_uri: str, *, edit_url: str | None = None) -> RenderedPage:
         """The HTML body and table of contents of one catalog page."""
         page = self.pages[src_uri]
@@ -244,7 +258,7 @@ class CatalogSite:
             return relative_href(here, target)
 
         if page.kind == "index":
-            view = index_view(self.catalog, page_url=self.model_url, href=href, include_drafts=self.include_drafts,
+            view = index_view(self.catalog, page_url=self.card_url, href=href, include_drafts=self.include_drafts,
                               reviews=self.reviews)
             problems_href = href(page_dest(self._path("problems", "index.md"), self.directory_urls)) if self.problems else None
             html = self.renderer.render("index.html", view=view, problems=self.problems, problems_href=problems_href,
@@ -254,7 +268,7 @@ class CatalogSite:
         else:
             assert page.card is not None
             view = card_view(page.card, self.catalog, page_url=self.card_url, export_urls=self.export_urls, href=href,
-                             include_drafts=self.include_drafts, is_latest_page=page.is_latest, edit_url=edit_url,
+                             include_drafts=self.include_drafts, edit_url=edit_url,
                              review=self.reviews.get(page.card.key))
             html = compact_html(self.renderer.render("card.html", view=view, card=view.data))
         return RenderedPage(html, toc_of(html))

@@ -62,7 +62,6 @@ class CardView:
     export_hrefs: dict[str, str]
     """Links to the card in each export format (json, huggingface, cyclonedx)."""
     edit_url: str | None
-    is_latest_page: bool
     review: ReviewState | None
 
 
@@ -89,7 +88,7 @@ def metric_rows(metrics: list[dict[str, Any]]) -> list[MetricRow]:
 
 def card_view(card: Card, catalog: Catalog, *, page_url: Callable[[Card], str],
               export_urls: Callable[[Card], dict[str, str]],
-              href: Href, include_drafts: bool, is_latest_page: bool, edit_url: str | None,
+              href: Href, include_drafts: bool, edit_url: str | None,
               review: ReviewState | None = None) -> CardView:
     """Everything the card template needs about one version of one model."""
     versions = catalog.versions(card.id, include_drafts=include_drafts)
@@ -135,7 +134,6 @@ def card_view(card: Card, catalog: Catalog, *, page_url: Callable[[Card], str],
         extra_fields={key: value for key, value in card.data.items() if key not in RENDERED_FIELDS},
         export_hrefs={name: href(url) for name, url in export_urls(card).items()},
         edit_url=edit_url,
-        is_latest_page=is_latest_page,
         review=review,
     )
 
