@@ -154,3 +154,14 @@ def test_validating_one_file_checks_lineage_against_the_whole_catalog() -> None:
     done = run_cli("validate", "cards/object-detector/1.0.yaml", cwd=REPO)
     assert done.returncode == 0, done.stdout
     assert "1 card(s) valid" in done.stderr
+
+
+def test_version_is_the_installed_distributions(tmp_path: Path) -> None:
+    from importlib import metadata
+
+    import model_catalog
+
+    done = run_cli("--version", cwd=tmp_path)
+    assert done.returncode == 0
+    assert done.stdout.strip() == f"model-catalog {model_catalog.__version__}"
+    assert metadata.version("mkdocs-model-catalog") == model_catalog.__version__

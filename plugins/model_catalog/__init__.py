@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ._version import __version__
 from .approve import ApprovalRefused, add_approval
 from .authoring import CardExistsError, create_model_card
 from .card import Card, Catalog
@@ -12,6 +13,7 @@ from .schema import CardSchema, SchemaError
 from .settings import CatalogSettings
 
 __all__ = [
+    "__version__",
     "ApprovalRefused",
     "Card",
     "CardError",

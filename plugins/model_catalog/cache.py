@@ -16,37 +16,32 @@ import json
 import os
 import tempfile
 from dataclasses import asdict
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from ._version import __version__
 from .errors import CardError, FieldPath
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 FILE_NAME = "cards.json"
-
-
-def tool_version() -> str:
-    try:
-        return metadata.version("mkdocs-model-catalog")
-    except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree without install
-        return "unknown"
 
 
 def content_key(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
-def _dates(value: Any, path: FieldPath, found: list[list[str | int]]) -> Any:
-    """``value`` as JSON data, recording where the dates were."""
-    if isinstance(value, dict):
-        return {key: _dates(item, path + (key,), found) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_dates(item, path + (index,), found) for index, item in enumerate(value)]
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        found.append(list(path))
-        return value.isoformat()
-    return value
+def date_paths(value: Any, path: list[str | int] | None = None, found: list[list[str | int]] | None = None
+               ) -> list[list[str | int]]:
+    """Where the dates are in ``value`` (JSON has none: they are stored as text and restored from this list)."""
+    path = path if path is not None else []
+    found = found if found is not None else []
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        if isinstance(item, (dict, list)):
+            date_paths(item, path + [key], found)
+        elif isinstance(item, dt.date) and not isinstance(item, dt.datetime):
+            found.append(path + [key])
+    return found
 
 
 def _restore_dates(data: dict[str, Any], paths: list[list[str | int]]) -> dict[str, Any]:
@@ -54,7 +49,8 @@ def _restore_dates(data: dict[str, Any], paths: list[list[str | int]]) -> dict[s
         target: Any = data
         for part in path[:-1]:
             target = target[part]
-        target[path[-1]] = dt.date.fromisoformat(target[path[-1]])
+        if isinstance(target[path[-1]], str):  # not yet restored by an earlier get of the same entry
+            target[path[-1]] = dt.date.fromisoformat(target[path[-1]])
     return data
 
 
@@ -63,7 +59,7 @@ class CardCache:
 
     def __init__(self, folder: Path | None, context: str):
         self.path = folder / FILE_NAME if folder else None
-        self.context = f"{CACHE_FORMAT}|{tool_version()}|{context}"
+        self.context = f"{CACHE_FORMAT}|{__version__}|{context}"
         self.entries: dict[str, dict[str, Any]] = {}
         self.digests: dict[str, str] = {}
         self.seen: set[str] = set()
@@ -94,7 +90,8 @@ class CardCache:
             if "errors" in entry:
                 result: tuple[dict[str, Any] | None, list[CardError]] = (None, [CardError(**e) for e in entry["errors"]])
             else:
-                result = (_restore_dates(json.loads(entry["data"]), entry["dates"]), [])
+                # Dates are restored in place: the entry is written back with them as text (see save).
+                result = (_restore_dates(entry["data"], entry["dates"]), [])
                 if isinstance(entry.get("digest"), str):
                     self.digests[key] = entry["digest"]
         except (TypeError, ValueError, KeyError, IndexError):
@@ -110,14 +107,16 @@ class CardCache:
             entry["digest"] = digest
             self.dirty = True
 
-    def put(self, key: str, data: dict[str, Any] | None, errors: list[CardError]) -> None:
+    def put(self, key: str, data: dict[str, Any] | None, errors: list[CardError],
+            dates: list[list[str | int]] | None = None) -> None:
+        """Remember a card file's answer; ``dates`` are :func:`date_paths` of ``data`` when already known."""
         if self.path is None:
             return
         if errors:
             self.entries[key] = {"errors": [asdict(error) for error in errors]}
         else:
-            dates: list[list[str | int]] = []
-            self.entries[key] = {"data": json.dumps(_dates(data, (), dates)), "dates": dates}
+            # Shared with the card, not copied: save() writes its dates as text.
+            self.entries[key] = {"data": data, "dates": date_paths(data) if dates is None else dates}
         self.seen.add(key)
         self.dirty = True
 
@@ -127,13 +126,23 @@ class CardCache:
             return
         entries = {key: entry for key, entry in self.entries.items() if key in self.seen}
         try:
+            text = json.dumps({"context": self.context, "entries": entries}, separators=(",", ":"), default=_iso_date)
+        except (TypeError, ValueError):  # a value JSON cannot hold: keep the previous file
+            return
+        try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
             with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump({"context": self.context, "entries": entries}, out)
+                out.write(text)
             os.replace(temporary, self.path)
         except OSError:
             return
+
+
+def _iso_date(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON data")
 
 
 def _well_formed(entry: Any) -> bool:
@@ -141,7 +150,7 @@ def _well_formed(entry: Any) -> bool:
         return False
     if "errors" in entry:
         return isinstance(entry["errors"], list) and all(isinstance(e, dict) for e in entry["errors"])
-    return isinstance(entry.get("data"), str) and isinstance(entry.get("dates"), list)
+    return isinstance(entry.get("data"), dict) and isinstance(entry.get("dates"), list)
 
 
 class TextCache:
@@ -152,7 +161,7 @@ class TextCache:
 
     def __init__(self, folder: Path | None, context: str):
         self.folder = folder / "text" if folder else None
-        self.context = hashlib.sha256(f"{CACHE_FORMAT}|{tool_version()}|{context}".encode()).hexdigest()
+        self.context = hashlib.sha256(f"{CACHE_FORMAT}|{__version__}|{context}".encode()).hexdigest()
         self.used: set[str] = set()
         self.hits = 0
 

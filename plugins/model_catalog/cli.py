@@ -11,6 +11,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+from ._version import __version__
 from .approve import ApprovalRefused, add_approval
 from .authoring import CardExistsError, create_model_card, git_owner
 from .card import version_key
@@ -207,6 +208,7 @@ def _add_creation_options(parser: argparse.ArgumentParser, out: str = "--cards-d
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="model-catalog", description="Validate, review and publish model cards.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--config", help="the MkDocs configuration to read the plugin's options from "
                         "(default: mkdocs.yml, or properdocs.yml, in the current folder)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, Iterable
 
-from .cache import CardCache, content_key
+from .cache import CardCache, content_key, date_paths
 from .card import Card, Catalog
 from .errors import CardError, CatalogError
 from .schema import CardSchema, validation_for
@@ -20,11 +21,19 @@ DEFAULT_MAX_BYTES = 1_000_000
 REGISTRY_NAME = "APPROVERS.yaml"
 
 
+@functools.lru_cache(maxsize=64)
+def _resolved(folder: Path) -> Path:
+    return folder.resolve()
+
+
 def display_path(path: Path, root: Path | None = None) -> str:
     """``path`` relative to ``root`` (default: the working directory) when inside it."""
-    root = (root or Path.cwd()).resolve()
+    folder = str(_resolved(root or Path.cwd()))
+    text = str(path)
+    if text.startswith(folder) and text[len(folder):len(folder) + 1] == os.sep:  # as Path.relative_to, faster
+        return text[len(folder) + 1:].replace(os.sep, "/")
     try:
-        return path.relative_to(root).as_posix()
+        return path.relative_to(folder).as_posix()
     except ValueError:
         return path.as_posix()
 
@@ -89,22 +98,35 @@ def parse_card(raw: bytes, validation: Validation, *, path: Path, source: str,
 _FORKED: tuple[Validation, int] | None = None
 
 
-def _parse_chunk(items: list[tuple[str, str, bytes]]) -> list[tuple[dict[str, Any] | None, list[CardError]]]:
-    """Check card files in a forked worker; only fields and errors travel back (locations are re-read on demand)."""
+_Parsed = tuple[dict[str, Any] | None, list[CardError], str | None, list[list[str | int]] | None]
+"""What a worker sends back for a card file: its fields, errors, digest and date paths (for the cache)."""
+
+
+def _parse_chunk(items: list[tuple[str, str, bytes]]) -> list[_Parsed]:
+    """Check card files in a forked worker: fields, errors, and what is costly to compute from them.
+
+    Locations stay behind: a card from a worker parses its file again only if a later check points into it.
+    """
     assert _FORKED is not None
     validation, max_bytes = _FORKED
-    results = []
+    results: list[_Parsed] = []
     for path, source, raw in items:
         card, errors = parse_card(raw, validation, path=Path(path), source=source, max_bytes=max_bytes)
-        results.append((card.data if card else None, errors))
+        if card is None:
+            results.append((None, errors, None, None))
+        else:
+            results.append((card.data, errors, None if card.is_draft else card.digest, date_paths(card.data)))
     return results
 
 
 def _parse_many(items: list[tuple[Path, str, bytes]], validation: Validation, max_bytes: int, workers: int
-                ) -> list[tuple[Card | None, list[CardError]]]:
-    """Check the bytes of many card files, in ``workers`` forked processes when there are enough to pay off."""
+                ) -> list[tuple[Card | None, list[CardError], list[list[str | int]] | None]]:
+    """Check the bytes of many card files, in ``workers`` forked processes when there are enough to pay off.
+
+    Each result is the card (when valid), its errors and, from a worker, its date paths.
+    """
     if workers < 2 or len(items) < 200 or "fork" not in multiprocessing.get_all_start_methods():
-        return [parse_card(raw, validation, path=path, source=source, max_bytes=max_bytes)
+        return [(*parse_card(raw, validation, path=path, source=source, max_bytes=max_bytes), None)
                 for path, source, raw in items]
     global _FORKED
     _FORKED = (validation, max_bytes)
@@ -114,13 +136,15 @@ def _parse_many(items: list[tuple[Path, str, bytes]], validation: Validation, ma
             parts = list(pool.map(_parse_chunk, chunks))
     finally:
         _FORKED = None
-    results: list[tuple[Card | None, list[CardError]]] = [(None, [])] * len(items)
+    results: list[tuple[Card | None, list[CardError], list[list[str | int]] | None]] = [(None, [], None)] * len(items)
     for index, part in enumerate(parts):
-        for offset, (data, errors) in enumerate(part):
+        for offset, (data, errors, digest, dates) in enumerate(part):
             path, source, raw = items[index + offset * workers]
             card = Card(path=path.absolute(), source=source, data=data,
                         fingerprint=content_key(source.encode() + b"\0" + raw)) if data is not None else None
-            results[index + offset * workers] = (card, errors)
+            if card is not None and digest is not None:
+                card.__dict__["digest"] = digest  # fills the cached_property: computed in parallel
+            results[index + offset * workers] = (card, errors, dates)
     return results
 
 
@@ -150,10 +174,10 @@ def _read_all(files: list[Path], root: Path | None, validation: Validation, max_
             misses.append((len(results), path, source, raw))
             results.append(None)
     checked = _parse_many([(path, source, raw) for _, path, source, raw in misses], validation, max_bytes, workers)
-    for (position, _, source, raw), (card, errors) in zip(misses, checked):
+    for (position, _, source, raw), (card, errors, dates) in zip(misses, checked):
         results[position] = (source, card, errors)
         if cache is not None:
-            cache.put(content_key(source.encode() + b"\0" + raw), card.data if card else None, errors)
+            cache.put(content_key(source.encode() + b"\0" + raw), card.data if card else None, errors, dates)
     return [result for result in results if result is not None]
 
 

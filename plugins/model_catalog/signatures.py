@@ -5,8 +5,10 @@ from __future__ import annotations
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import sshsig
+if TYPE_CHECKING:
+    import sshsig
 
 NAMESPACE = "model-catalog"
 
@@ -51,6 +53,8 @@ def sign(message: bytes, key: Path) -> str:
 
 def parse_public_key(line: str) -> sshsig.PublicKey:
     """Raises ValueError or NotImplementedError when the key cannot be used."""
+    import sshsig  # imported on first use: `validate` of unsigned cards never pays for it
+
     return sshsig.PublicKey.from_openssh_str(line.strip())
 
 
@@ -58,6 +62,8 @@ def verify(message: bytes, signature: str, keys: list[sshsig.PublicKey]) -> bool
     """Whether ``signature`` is a valid signature of ``message`` by one of ``keys`` in our namespace."""
     if not keys:
         return False
+    import sshsig
+
     try:
         sshsig.verify(message, signature, keys, namespace=NAMESPACE)
     except Exception:  # untrusted input: any failure to parse or verify is "not verified"

@@ -6,20 +6,21 @@ import datetime as dt
 import difflib
 import math
 import re
-from typing import Any, Iterator
-
-import cerberus
-from cerberus import errors as cerberus_errors
+from typing import TYPE_CHECKING, Any, Iterator
 
 from .errors import CardError, FieldPath, format_path
-from .schema import CardSchema, Rules
+from .fastcheck import compile_check
+from .schema import CardSchema, Rules, SchemaError
+from .value_rules import describe_value, link_problem, unknown_licenses
 from .yamlsource import Located
+
+if TYPE_CHECKING:  # Cerberus is imported when a card needs it: most come through the fast check or the cache
+    from cerberus import errors as cerberus_errors
+
+    from .card_validator import CardValidator
 
 MAX_EXACT_INTEGER = 2**53 - 1
 """Largest integer JSON tools (and the RFC 8785 digest) represent exactly."""
-_SPDX_OPERATOR = re.compile(r"\s+(?:AND|OR|WITH)\s+")
-_LINK_SCHEMES = ("http://", "https://", "mailto:")
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 _TYPE_NAMES = {
     "string": "a string", "integer": "a whole number", "number": "a number", "float": "a number",
@@ -41,75 +42,38 @@ def parse_isodate(value: object) -> dt.date | None:
     return None
 
 
-def describe_value(value: object) -> str:
-    """How a value reads in a message: ``'abc'``, ``92``, ``a list``."""
-    if isinstance(value, str):
-        shown = value if len(value) <= 60 else value[:57] + "..."
-        return repr(shown)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "nothing"
-    if isinstance(value, (int, float)):
-        return f"{value:g}" if isinstance(value, float) else str(value)
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return str(value)
-
-
-class CardValidator(cerberus.Validator):
-    """Cerberus with the rules the card format adds (see card.schema.yaml)."""
-
-    licenses: frozenset[str] = frozenset()
-    types_mapping = {
-        **cerberus.Validator.types_mapping,
-        "isodate": cerberus.TypeDefinition("isodate", (dt.date,), (dt.datetime,)),
-    }
-
-    def _validate_spdx_license(self, constraint: bool, field: str, value: object) -> None:
-        """{'type': 'boolean'}"""
-        if not constraint or not isinstance(value, str) or value == "proprietary":
-            return
-        ids = [part.strip("() ") for part in _SPDX_OPERATOR.split(value.strip())]
-        unknown = [part for part in ids if part not in self.licenses and not part.startswith("LicenseRef-")]
-        for part in unknown:
-            close = difflib.get_close_matches(part, self.licenses, n=1, cutoff=0.75)
-            lower = {name.lower(): name for name in self.licenses}.get(part.lower())
-            guess = lower or (close[0] if close else None)
-            hint = f"did you mean {guess!r}?" if guess else "use an SPDX identifier (https://spdx.org/licenses/) or `proprietary`"
-            self._error(field, f"unknown license {part!r}; {hint}")
-
-    def _validate_link(self, constraint: bool, field: str, value: object) -> None:
-        """{'type': 'boolean'}"""
-        if not constraint or not isinstance(value, str):
-            return
-        text = value.strip()
-        if text.lower().startswith(_LINK_SCHEMES):
-            if re.fullmatch(r"(?i)https?://[^\s/?#]+[^\s]*|mailto:[^\s]+", text):
-                return
-            self._error(field, f"is not a valid link (got {describe_value(value)}); write a full URL such as https://example.com/page")
-        elif _SCHEME.match(text) or text.startswith("//"):
-            self._error(field, f"links must use http, https or mailto (got {describe_value(value)})")
-        elif not text or any(ch.isspace() for ch in text):
-            self._error(field, f"is not a valid link (got {describe_value(value)}); encode spaces as %20")
-
-
 class Validation:
     """Validates card documents against one :class:`CardSchema`.
 
-    Cerberus validators are costly to build, so one per lifecycle mode is kept.
+    Per lifecycle mode (draft or documented), a compiled check answers for the
+    documents that surely pass (:mod:`model_catalog.fastcheck`); Cerberus, whose
+    validators are costly to build, is built on first need and explains the rest.
     """
 
     def __init__(self, schema: CardSchema):
         self.schema = schema
-        self._validators = {mode: self._build(mode) for mode in (False, True)}
+        self._fast_checks = {mode: compile_check(schema.rules_for(documented=mode), schema.licenses)
+                             for mode in (False, True)}
+        self._validators: dict[bool, CardValidator] = {}
 
-    def _build(self, documented: bool) -> CardValidator:
-        validator = CardValidator(self.schema.rules_for(documented=documented))
-        validator.licenses = self.schema.licenses
+    def validator(self, documented: bool) -> CardValidator:
+        """The Cerberus validator of one mode; raises :class:`SchemaError` when the schema is not valid Cerberus."""
+        validator = self._validators.get(documented)
+        if validator is None:
+            from .card_validator import CardValidator
+
+            try:
+                validator = CardValidator(self.schema.rules_for(documented=documented))
+            except Exception as exc:  # noqa: BLE001 - Cerberus raises its own SchemaError with a dict of problems
+                raise SchemaError(f"invalid card schema ({' + '.join(self.schema.sources)}): {exc}") from None
+            validator.licenses = self.schema.licenses
+            self._validators[documented] = validator
         return validator
+
+    def prepare(self) -> None:
+        """Build both Cerberus validators now, so that an invalid schema fails here and not at the first card."""
+        for mode in (False, True):
+            self.validator(mode)
 
     def check(self, located: Located, file: str, *, semantics: bool = True) -> tuple[dict[str, Any], list[CardError]]:
         """The card's fields (keys left empty dropped) and all their errors, sorted by position.
@@ -125,11 +89,13 @@ class Validation:
         data = without_empty(data)
         status = data.get("status")
         documented = self.schema.is_documented(status)
-        validator = self._validators[documented]
+        fast_check = self._fast_checks[documented]
         found: list[CardError] = []
-        if not validator.validate(data, normalize=False):  # nothing to normalise; 3-4x faster
-            for error in _leaves(validator._errors):
-                found.append(self._explain(error, located, file, status if documented else None))
+        if fast_check is None or not fast_check(data):
+            validator = self.validator(documented)
+            if not validator.validate(data, normalize=False):  # nothing to normalise; 3-4x faster
+                for error in _leaves(validator._errors):
+                    found.append(self._explain(error, located, file, status if documented else None))
         if semantics:
             found.extend(self._check_semantics(data, located, file))
         return data, sorted(set(found))
@@ -140,6 +106,8 @@ class Validation:
 
     def _explain(self, error: cerberus_errors.ValidationError, located: Located, file: str,
                  status: str | None) -> CardError:
+        from cerberus import errors as cerberus_errors
+
         path: FieldPath = tuple(error.document_path)
         rules = self.schema.rules_at(path)
         meta = rules.get("meta", {})

@@ -25,16 +25,15 @@ import datetime as dt
 import os
 import re
 import uuid
-from importlib import metadata
 from typing import Any
 
+from .._version import __version__
 from ..card import Card
 from ..plaindata import plain
 
 SPEC_VERSION = "1.6"
 PROPERTY_PREFIX = "model-catalog:"
 TOOL_NAME = "model-catalog"
-DISTRIBUTION = "mkdocs-model-catalog"
 # Fixed namespace of the uuid5 serial numbers; changing it changes every serial number.
 SERIAL_NAMESPACE = uuid.UUID("4f3f0c22-b8b9-4c67-92ab-887372b6b029")
 SENSITIVE_WITHOUT_DETAILS = "Personal or otherwise sensitive data (the card does not say which)."
@@ -101,13 +100,8 @@ def bom_metadata(card: Card) -> dict[str, Any]:
 
 
 def tool_component() -> dict[str, str]:
-    """model-catalog as the tool that wrote the BOM, with its version when it is installed."""
-    tool = {"type": "application", "name": TOOL_NAME}
-    try:
-        tool["version"] = metadata.version(DISTRIBUTION)
-    except metadata.PackageNotFoundError:
-        pass
-    return tool
+    """model-catalog, with its version, as the tool that wrote the BOM."""
+    return {"type": "application", "name": TOOL_NAME, "version": __version__}
 
 
 def model_component(card: Card, data: dict[str, Any], dataset_refs: list[str]) -> dict[str, Any]:

@@ -1,0 +1,37 @@
+"""The Cerberus validator of cards: Cerberus plus the rules the card format adds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+
+import cerberus
+
+from .value_rules import link_problem, unknown_licenses
+
+
+class CardValidator(cerberus.Validator):
+    """Cerberus with the rules the card format adds (see card.schema.yaml)."""
+
+    licenses: frozenset[str] = frozenset()
+    types_mapping = {
+        **cerberus.Validator.types_mapping,
+        "isodate": cerberus.TypeDefinition("isodate", (dt.date,), (dt.datetime,)),
+    }
+
+    def _validate_spdx_license(self, constraint: bool, field: str, value: object) -> None:
+        """{'type': 'boolean'}"""
+        if not constraint or not isinstance(value, str):
+            return
+        for part in unknown_licenses(value, self.licenses):
+            close = difflib.get_close_matches(part, self.licenses, n=1, cutoff=0.75)
+            lower = {name.lower(): name for name in self.licenses}.get(part.lower())
+            guess = lower or (close[0] if close else None)
+            hint = f"did you mean {guess!r}?" if guess else "use an SPDX identifier (https://spdx.org/licenses/) or `proprietary`"
+            self._error(field, f"unknown license {part!r}; {hint}")
+
+    def _validate_link(self, constraint: bool, field: str, value: object) -> None:
+        """{'type': 'boolean'}"""
+        problem = link_problem(value) if constraint and isinstance(value, str) else None
+        if problem:
+            self._error(field, problem)

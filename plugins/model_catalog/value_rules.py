@@ -1,0 +1,50 @@
+"""The card format's own value rules (``link``, ``spdx_license``), shared by Cerberus and the fast check."""
+
+from __future__ import annotations
+
+import re
+
+_SPDX_OPERATOR = re.compile(r"\s+(?:AND|OR|WITH)\s+")
+_LINK_SCHEMES = ("http://", "https://", "mailto:")
+_FULL_LINK = re.compile(r"(?i)https?://[^\s/?#]+[^\s]*|mailto:[^\s]+")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def describe_value(value: object) -> str:
+    """How a value reads in a message: ``'abc'``, ``92``, ``a list``."""
+    if isinstance(value, str):
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        return repr(shown)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "nothing"
+    if isinstance(value, (int, float)):
+        return f"{value:g}" if isinstance(value, float) else str(value)
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return str(value)
+
+
+def unknown_licenses(expression: str, licenses: frozenset[str]) -> list[str]:
+    """The identifiers of an SPDX expression that are neither SPDX licences nor ``LicenseRef-``s."""
+    if expression == "proprietary":
+        return []
+    ids = [part.strip("() ") for part in _SPDX_OPERATOR.split(expression.strip())]
+    return [part for part in ids if part not in licenses and not part.startswith("LicenseRef-")]
+
+
+def link_problem(value: str) -> str | None:
+    """What is wrong with a link (a full http, https or mailto URL, or a relative path), or None."""
+    text = value.strip()
+    if text.lower().startswith(_LINK_SCHEMES):
+        if _FULL_LINK.fullmatch(text):
+            return None
+        return f"is not a valid link (got {describe_value(value)}); write a full URL such as https://example.com/page"
+    if _SCHEME.match(text) or text.startswith("//"):
+        return f"links must use http, https or mailto (got {describe_value(value)})"
+    if not text or any(ch.isspace() for ch in text):
+        return f"is not a valid link (got {describe_value(value)}); encode spaces as %20"
+    return None
