@@ -341,3 +341,18 @@ def test_reference_page_tables_are_generated_from_schema_and_settings(example_si
         assert f"<code>{field.path}</code>" in html, field.path
     for name, _, _ in CatalogSettings.option_docs():
         assert f"<code>{name}</code>" in html, name
+
+
+def test_compacting_keeps_what_the_browser_renders_and_preformatted_text_exactly() -> None:
+    from model_catalog.render import compact_html
+
+    page = ("<div>\n    <p>Two   words\n      and\tmore</p>\n  <pre>  keep\n    this </pre>\n"
+            "<p><code>a  \n   b</code> <span>x</span>   <span>y</span></p>\n  <script>if (a)\n    b()</script>\n</div>")
+    compacted = compact_html(page)
+    assert compacted == ("<div>\n<p>Two words\nand\tmore</p>\n<pre>  keep\n    this </pre>\n"
+                         "<p><code>a  \n   b</code> <span>x</span> <span>y</span></p>\n<script>if (a)\n    b()</script>\n</div>")
+
+    def rendered_text(html: str) -> str:  # outside pre/code/script, a browser shows each run of white space as one space
+        return re.sub(r"\s+", " ", re.sub(r"<(pre|code|script)\b.*?</\1>", "", html, flags=re.S))
+
+    assert rendered_text(compacted) == rendered_text(page)

@@ -12,12 +12,14 @@ from typing import Any
 
 WIDTH = 640
 LABEL_WIDTH = 180
-VALUE_WIDTH = 64
+VALUE_WIDTH = 24
+"""Room right of the plot for the ✗ of a bar that misses its threshold."""
 ROW_HEIGHT = 28
 BAR_HEIGHT = 16
 TOP = 8
 AXIS_HEIGHT = 28
 OVERALL = "all data"
+MIN_CHART_SLICES = 3
 
 
 def format_number(value: float) -> str:
@@ -126,12 +128,12 @@ def _chart(chart_id: str, name: str, dataset: str | None, entries: list[dict[str
 
 
 def metric_charts(metrics: list[dict[str, Any]], id_prefix: str = "mc-chart") -> list[Chart]:
-    """A chart for each (metric, data set) measured on two or more slices."""
+    """A chart for each (metric, data set) measured on three or more slices (two numbers read best in the table)."""
     groups: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
     for metric in metrics:
         groups.setdefault((str(metric["name"]), metric.get("dataset")), []).append(metric)
     charts = []
     for index, ((name, dataset), entries) in enumerate(groups.items()):
-        if len(entries) >= 2:
+        if len(entries) >= MIN_CHART_SLICES:
             charts.append(_chart(f"{id_prefix}-{index}", name, dataset, entries))
     return charts

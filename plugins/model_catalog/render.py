@@ -18,7 +18,6 @@ from .charts import format_number
 from .markdown_text import render_markdown
 
 _H2 = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', re.S)
-_BETWEEN_TAGS = re.compile(r">[ \t]*\n\s*<")
 _TAGS = re.compile(r"<[^>]+>")
 
 
@@ -93,17 +92,20 @@ class TemplateRenderer:
         return source
 
 
-_VERBATIM = re.compile(r"(<(pre|script|style|textarea)\b.*?</\2>)", re.S | re.I)
+_VERBATIM = re.compile(r"(<(pre|code|script|style|textarea)\b.*?</\2>)", re.S | re.I)
+_LINE_BREAK_SPACE = re.compile(r"[ \t\r\f]*\n\s*")
+_SPACES = re.compile(r"[ \t]{2,}")
 
 
 def compact_html(html: str) -> str:
-    """Indentation between tags dropped (a newline stays, so spacing is unchanged): smaller pages.
+    """Every run of white space made a single space, or a single line break if it holds one: smaller pages.
 
-    The insides of ``pre``, ``script``, ``style`` and ``textarea`` are left exactly as they are.
+    Browsers render any such run as one space, so the page looks the same. The
+    insides of ``pre``, ``code``, ``script``, ``style`` and ``textarea`` are left exactly as they are.
     """
     parts = _VERBATIM.split(html)
     # split() with two groups yields: text, whole verbatim element, tag name, text, ...
-    return "".join(_BETWEEN_TAGS.sub(">\n<", part) if index % 3 == 0 else part
+    return "".join(_SPACES.sub(" ", _LINE_BREAK_SPACE.sub("\n", part)) if index % 3 == 0 else part
                    for index, part in enumerate(parts) if index % 3 != 2)
 
 
