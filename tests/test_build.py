@@ -266,11 +266,15 @@ def test_redirects_are_not_in_the_sitemap_and_a_page_of_the_site_wins(tmp_path: 
                extra_config="site_url: https://catalog.example.com/\n")
     (tmp_path / "docs" / "models" / "churn").mkdir(parents=True)
     (tmp_path / "docs" / "models" / "churn" / "index.md").write_text("# Churn, our own page\n")
+    (tmp_path / "docs" / "models" / "churn" / "1.0").mkdir()
+    (tmp_path / "docs" / "models" / "churn" / "1.0" / "card.json").write_text('{"ours": true}\n')
     done = mkdocs_build(tmp_path, "--strict")
     assert done.returncode == 0, done.stderr
     site = tmp_path / "site"
     assert redirect_target((site / "models" / "fraud" / "index.html").read_text()) == "2.0/"
     assert "Churn, our own page" in (site / "models" / "churn" / "index.html").read_text()
+    assert (site / "models" / "churn" / "1.0" / "card.json").read_text() == '{"ours": true}\n'
+    assert json.loads((site / "models" / "fraud" / "1.0" / "card.json").read_text())["id"] == "fraud"
     sitemap = re.findall(r"<loc>https://catalog\.example\.com/([^<]*)</loc>", (site / "sitemap.xml").read_text())
     assert {"models/fraud/1.0/", "models/fraud/2.0/", "models/churn/1.0/", "models/churn/"} <= set(sitemap)
     assert "models/fraud/" not in sitemap

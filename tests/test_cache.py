@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_cli, write_site
+from conftest import REPO, mkdocs_build, run_cli, write_site
 from model_catalog.cache import FILE_NAME, CardCache
 from model_catalog.gate import check_cards
 from model_catalog.settings import read_mkdocs_settings
@@ -109,3 +111,49 @@ def test_unknown_entries_are_dropped_when_saved(tmp_path: Path) -> None:
     cache.save()
     again = CardCache(tmp_path, "ctx")
     assert set(again.entries) == {"a"} and again.get("a") == ({"id": "x"}, [])
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    return {path.relative_to(site).as_posix(): path.read_bytes() for path in sorted(site.rglob("*"))
+            if path.is_file() and path.name != "sitemap.xml.gz"}
+
+
+def test_warm_builds_and_a_damaged_page_cache_write_the_same_site(catalog: Path) -> None:
+    """Pages and exports come from the text cache when unchanged; a damaged or missing entry is made again."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(int(time.time()))}  # one timestamp in every export
+    assert mkdocs_build(catalog, env=env).returncode == 0
+    cold = site_files(catalog / "site")
+    assert any(name.endswith("/cyclonedx.json") for name in cold) and "models/catalog.json" in cold
+    assert mkdocs_build(catalog, env=env).returncode == 0
+    assert site_files(catalog / "site") == cold
+    texts = sorted((catalog / ".model-catalog-cache" / "text").glob("*/*"))
+    assert len(texts) > 3 * 15
+    for index, path in enumerate(texts):
+        if index % 3 == 0:
+            path.write_text("0" * 64 + "\n<p>forged</p>")
+        elif index % 3 == 1:
+            path.write_bytes(path.read_bytes()[:-10])
+        else:
+            path.unlink()
+    assert mkdocs_build(catalog, env=env).returncode == 0
+    assert site_files(catalog / "site") == cold
+    config = catalog / "mkdocs.yml"
+    config.write_text(config.read_text().replace("      prefix: models\n", "      prefix: models\n      cache_dir: null\n"))
+    assert mkdocs_build(catalog, env=env).returncode == 0
+    assert site_files(catalog / "site") == cold
+
+
+def test_a_card_json_cannot_hold_exactly_is_checked_every_time(catalog: Path) -> None:
+    """A time of day (allowed by an extension) would come back from JSON as text: such a card is not cached."""
+    (catalog / "ext.yaml").write_text("fields:\n  trained_at: {type: datetime}\n")
+    config = catalog / "mkdocs.yml"
+    config.write_text(config.read_text().replace("      prefix: models\n", "      prefix: models\n      schema_extension: ext.yaml\n"))
+    card = catalog / "cards" / "credit-risk" / "2.0.yaml"
+    card.write_text(card.read_text() + "trained_at: 2025-01-02 03:04:05\n")
+    for _ in range(2):
+        done = run_cli("validate", "--format", "json", str(card), cwd=catalog)
+        assert done.returncode == 1 and json.loads(done.stdout)[0]["path"].startswith("approvals")  # content changed
+    stored = json.loads(cache_file(catalog).read_text())["entries"]
+    assert stored and not any("trained_at" in entry.get("data", {}) for entry in stored.values())
+    assert not any(entry.get("data", {}).get("id") == "credit-risk" and entry["data"]["version"] == "2.0"
+                   for entry in stored.values())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -104,7 +105,7 @@ def variants(value: Any) -> st.SearchStrategy[Any]:
                                 value.replace("-", "_"), value.replace(".", ""), "x" + value])
     if isinstance(value, bool):
         return st.just(not value)
-    if isinstance(value, (int, float)):
+    if isinstance(value, (int, float)) and math.isfinite(value):
         return st.sampled_from([value - 1, -value, value * 1000, str(value), float(value), int(value), True])
     return replacements
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
-from typing import Any, Callable
+from typing import Any, Callable, TextIO
 
 from .card import Card, Catalog
 from .plaindata import plain
@@ -18,18 +19,32 @@ def card_json(card: Card) -> str:
     return dumps(plain(card.data))
 
 
-def catalog_json(catalog: Catalog, *, include_drafts: bool, urls: dict[tuple[str, str], str]) -> str:
-    """The whole catalog, every version of every model, as one JSON document."""
-    models = []
-    for model_id, versions in catalog.models(include_drafts=include_drafts).items():
-        models.append({
+def write_catalog_json(out: TextIO, catalog: Catalog, *, include_drafts: bool,
+                       urls: dict[tuple[str, str], str]) -> None:
+    """The whole catalog, every version of every model, as one JSON document, written model by model.
+
+    The text is what :func:`dumps` makes of the whole document; no more than one model is held at a time.
+    """
+    head = dumps({"format": "model-catalog/catalog", "models": [], "schema_version": 1})
+    before, _, after = head.partition('"models":[]')
+    out.write(before + '"models":[')
+    for index, (model_id, versions) in enumerate(catalog.models(include_drafts=include_drafts).items()):
+        model = {
             "id": model_id,
             "name": versions[0].name,
             "latest_version": versions[0].version,
             "versions": [{"url": urls.get(card.key), "source": card.source, "card": plain(card.data)}
                          for card in versions],
-        })
-    return dumps({"format": "model-catalog/catalog", "schema_version": 1, "models": models})
+        }
+        out.write(("," if index else "") + dumps(model).rstrip("\n"))
+    out.write("]" + after)
+
+
+def catalog_json(catalog: Catalog, *, include_drafts: bool, urls: dict[tuple[str, str], str]) -> str:
+    """:func:`write_catalog_json` as a string."""
+    text = io.StringIO()
+    write_catalog_json(text, catalog, include_drafts=include_drafts, urls=urls)
+    return text.getvalue()
 
 
 def _huggingface(card: Card) -> str:

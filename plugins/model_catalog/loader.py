@@ -22,13 +22,13 @@ REGISTRY_NAME = "APPROVERS.yaml"
 
 
 @functools.lru_cache(maxsize=64)
-def _resolved(folder: Path) -> Path:
-    return folder.resolve()
+def _resolved(folder: str) -> str:
+    return str(Path(folder).resolve())
 
 
 def display_path(path: Path, root: Path | None = None) -> str:
     """``path`` relative to ``root`` (default: the working directory) when inside it."""
-    folder = str(_resolved(root or Path.cwd()))
+    folder = _resolved(str(root) if root else os.getcwd())
     text = str(path)
     if text.startswith(folder) and text[len(folder):len(folder) + 1] == os.sep:  # as Path.relative_to, faster
         return text[len(folder) + 1:].replace(os.sep, "/")

@@ -1,8 +1,11 @@
 """The catalog's part of a site: which pages and files exist, their URLs, and their HTML.
 
 Two phases, as cross-page data needs the whole catalog: :class:`CatalogSite`
-first lays out every page from the loaded catalog, then renders one page at a
-time when asked (the MkDocs plugin asks while MkDocs renders that page).
+first lays out every page from the loaded catalog, then renders everything up
+front (:meth:`CatalogSite.render_all`). Pages and small files go to MkDocs; the
+exports and ``catalog.json``, most of the bytes of a large catalog, wait in
+the text cache and are written by :meth:`CatalogSite.write_outputs` after
+MkDocs has built the site, one at a time, so they are never all in memory.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import os
 import posixpath
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable
 
 import yaml
@@ -20,7 +24,7 @@ from markupsafe import escape
 from .cache import TextCache
 from .card import Card, Catalog
 from .errors import CardError
-from .export import EXPORTERS, catalog_json
+from .export import EXPORTERS, write_catalog_json
 from .render import TemplateRenderer, compact_html, toc_of
 from .review import ReviewState
 from .views import card_view, index_view
@@ -34,11 +38,14 @@ EXPORT_FILES = {"card.json": "json", "huggingface-README.txt": "huggingface", "c
 
 _FORKED_SITE: CatalogSite | None = None
 
+Job = tuple[str, str, str | None, str | None]
+"""What to make: ``("page", src_uri, edit_url, cache key)`` or ``("export", path, None, cache key)``."""
 
-def _run_chunk(jobs: list[tuple[str, str, str | None]]) -> list[str]:
-    """Render pages and exports in a forked worker (see :meth:`CatalogSite.render_all`)."""
+
+def _run_chunk(jobs: list[Job]) -> list[str | None]:
+    """Render pages and exports in a forked worker, which stores them in the cache (see :meth:`CatalogSite.render_all`)."""
     assert _FORKED_SITE is not None
-    return [_FORKED_SITE.run_job(job) for job in jobs]
+    return [_FORKED_SITE.run_job(job, in_worker=True) for job in jobs]
 
 
 @dataclass
@@ -106,10 +113,13 @@ class CatalogSite:
         self.cache = cache or TextCache(None, "")
         self.pages: dict[str, SitePage] = {}
         self.files: dict[str, str] = {}
-        """Files other than pages, by path: exports, catalog.json, the schema, assets, redirects."""
+        """Small files other than pages, by path, for MkDocs to write: the schema, assets, redirects."""
         self.redirects: dict[str, Card] = {}
         """The file at each model's URL, by path, and the latest version it redirects to (see :meth:`render_all`)."""
-        self._exports: dict[str, tuple[str, Card, str]] = {}
+        self.exports: dict[str, tuple[str, Card, str]] = {}
+        """Export files by path: the export that writes each, its card and its cache key."""
+        self.catalog_json_path = self._path("catalog.json")
+        self._urls: dict[tuple[str, str], str] = {}
         self._layout()
 
     def _path(self, *parts: str) -> str:
@@ -135,7 +145,6 @@ class CatalogSite:
             problems = SitePage(self._path("problems", "index.md"), "Catalog problems", "problems",
                                 meta={"search": {"exclude": True}})
             self.pages[problems.src_uri] = problems
-        urls = {}
         for versions in self.catalog.models(include_drafts=self.include_drafts).values():
             latest = versions[0]
             # One page per version, so the latest is built once and its text found once by search.
@@ -152,21 +161,19 @@ class CatalogSite:
                                            is_latest=card is latest, meta=meta)
                 for name, export in EXPORT_FILES.items():
                     self._queue_export(self._path(card.id, card.version, name), export, card)
-                urls[card.key] = self.card_url(card)
+                self._urls[card.key] = self.card_url(card)
         if self.json_schema:
             self.files[self._path("card.schema.json")] = self.json_schema
-        self.files[self._path("catalog.json")] = catalog_json(self.catalog, include_drafts=self.include_drafts, urls=urls)
         for asset in ASSETS:
             self.files[posixpath.join(ASSET_DIR, posixpath.basename(asset))] = self.renderer.asset(asset)
 
     def _queue_export(self, path: str, export: str, card: Card) -> None:
-        """Take an export file from the cache, or leave it for :meth:`render_all` to write."""
         key = self.cache.key("export", export, card.fingerprint, os.environ.get("SOURCE_DATE_EPOCH"))
-        text = self.cache.get(key)
-        if text is None:
-            self._exports[path] = (export, card, key)
-        else:
-            self.files[path] = text
+        self.exports[path] = (export, card, key)
+
+    def output_paths(self) -> list[str]:
+        """The files :meth:`write_outputs` writes."""
+        return [*self.exports, self.catalog_json_path]
 
     def asset_urls(self) -> list[str]:
         return [posixpath.join(ASSET_DIR, posixpath.basename(asset)) for asset in ASSETS]
@@ -197,52 +204,75 @@ class CatalogSite:
         for path, latest in self.redirects.items():
             self.files[path] = self.render_redirect(latest)
         rendered: dict[str, RenderedPage] = {}
-        jobs: list[tuple[str, str, str | None]] = []
-        keys: dict[str, str | None] = {}
+        jobs: list[Job] = []
         for src, page in self.pages.items():
             url = edit_url(page.card) if page.card else None
             key = self.page_key(src, url)
             html = self.cache.get(key) if key else None
             if html is None:
-                jobs.append(("page", src, url))
-                keys[src] = key
+                jobs.append(("page", src, url, key))
             else:
                 rendered[src] = RenderedPage(html, toc_of(html))
-        jobs.extend(("file", path, None) for path in self._exports)
-        for (kind, name, _), text in zip(jobs, self._run(jobs, workers)):
-            if kind == "page":
-                rendered[name] = RenderedPage(text, toc_of(text))
-                key = keys[name]
-            else:
-                self.files[name] = text
-                key = self._exports[name][2]
-            if key:
-                self.cache.put(key, text)
-        self._exports.clear()
+        jobs.extend(("export", path, None, key) for path, (_, _, key) in self.exports.items() if not self.cache.has(key))
+        for (kind, name, _, _), html in zip(jobs, self._run(jobs, workers)):
+            if kind == "page" and html is not None:
+                rendered[name] = RenderedPage(html, toc_of(html))
         return {src: rendered[src] for src in self.pages}
 
-    def run_job(self, job: tuple[str, str, str | None]) -> str:
-        kind, name, url = job
-        if kind == "page":
-            return self.render(name, edit_url=url).html
-        export, card, _ = self._exports[name]
-        return EXPORTERS[export](card)
+    def run_job(self, job: Job, *, in_worker: bool = False) -> str | None:
+        """Make one page or export and put it in the cache; returns a page's HTML.
 
-    def _run(self, jobs: list[tuple[str, str, str | None]], workers: int) -> list[str]:
+        An export comes back only from a worker that could not write it to the
+        cache folder (what a worker keeps in memory is lost when it ends).
+        """
+        kind, name, url, key = job
+        if kind == "page":
+            text = self.render(name, edit_url=url).html
+        else:
+            export, card, _ = self.exports[name]
+            text = EXPORTERS[export](card)
+        on_disk = self.cache.put(key, text) if key else False
+        return text if kind == "page" or (in_worker and not on_disk) else None
+
+    def _run(self, jobs: list[Job], workers: int) -> list[str | None]:
+        """Run ``jobs`` here, or in ``workers`` forked processes when there are many; results in order."""
         if workers < 2 or len(jobs) < 200 or "fork" not in multiprocessing.get_all_start_methods():
             return [self.run_job(job) for job in jobs]
         global _FORKED_SITE
-        _FORKED_SITE = self  # the children inherit the whole site: only job names and text are pickled
+        _FORKED_SITE = self  # the children inherit the whole site: only jobs and texts are pickled
         chunks = [jobs[index::workers] for index in range(workers)]
         try:
             with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
                 parts = list(pool.map(_run_chunk, chunks))
         finally:
             _FORKED_SITE = None
-        results = [""] * len(jobs)
+        results: list[str | None] = [None] * len(jobs)
         for index, part in enumerate(parts):
             results[index::workers] = part
+        for (kind, _, _, key), text in zip(jobs, results):
+            if kind == "export" and key and text is not None:
+                self.cache.put(key, text)  # kept in this process's memory, as the worker could not store it
         return results
+
+    def write_outputs(self, site_dir: Path, *, skip: frozenset[str] | set[str] = frozenset()) -> None:
+        """Write the exports and catalog.json into the built site, one at a time; raises OSError.
+
+        Paths in ``skip`` are left alone (the site has files of its own there).
+        """
+        for path, (export, card, key) in self.exports.items():
+            if path in skip:
+                continue
+            text = self.cache.get(key)
+            if text is None:  # changed on disk since render_all (another build pruned it): made again
+                text = EXPORTERS[export](card)
+            target = site_dir / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        if self.catalog_json_path not in skip:
+            target = site_dir / self.catalog_json_path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with open(target, "w", encoding="utf-8") as out:
+                write_catalog_json(out, self.catalog, include_drafts=self.include_drafts, urls=self._urls)
 
     def render_redirect(self, latest: Card) -> str:
         """The file at the model's URL: sends readers (and the URL's query and fragment) to the latest version."""

@@ -10,6 +10,7 @@ and nesting depth.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -134,8 +135,8 @@ class _Builder:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise YamlError(*_mark(key_node), "merge keys (<<) are not supported; write the fields out", path)
             key = self._scalar(key_node, path)
-            if not isinstance(key, str):
-                key = key_node.value
+            # Interned: thousands of cards share a few hundred field names (memory, and pickling between processes).
+            key = sys.intern(key if isinstance(key, str) else key_node.value)
             child = path + (key,)
             if key in result:
                 first_line = self.located.key_marks[child][0]
