@@ -10,6 +10,7 @@ from urllib.parse import urljoin, urlsplit
 
 import yaml
 from conftest import REPO, mkdocs_build, with_approval, write_site
+from model_catalog import export
 
 PUBLISHED = {"image-classifier", "text-encoder", "toxicity-classifier", "credit-risk", "speech-recognizer",
              "llm-assistant", "product-recommender", "demand-forecaster", "object-detector", "fraud-detector",
@@ -208,6 +209,9 @@ def test_catalog_json_holds_every_version(example_site: Path) -> None:
     source = yaml.safe_load((REPO / "cards" / "image-classifier" / "1.0.yaml").read_text())
     assert card == json.loads(json.dumps(source, default=str))  # every field, dates as YYYY-MM-DD
     assert {"name": "accuracy", "value": 0.92}.items() <= card["metrics"][0].items()
+    text = (example_site / "models" / "catalog.json").read_text()
+    assert text == export.dumps(data)  # written model by model, yet canonical: sorted keys, compact, one line
+    assert models["image-classifier"]["versions"][0]["card"] == card
 
 
 def test_search_index_has_card_text_once(example_site: Path) -> None:

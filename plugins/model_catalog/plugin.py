@@ -170,8 +170,18 @@ class ModelCatalogPlugin(BasePlugin):
             raise PluginError(f"model-catalog: cannot write the catalog's files into {config.site_dir}: {exc}") from None
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
-        """The theme's indentation squeezed out of catalog pages: they are many, and this halves their weight."""
-        return compact_html(output) if page.file.src_uri in self.rendered else output
+        """The theme's white space squeezed out of catalog pages: they are many, and it is a tenth of their weight.
+
+        The page's own content was compacted when it was rendered (and cached so): only the theme around it is.
+        """
+        rendered = self.rendered.get(page.file.src_uri)
+        if rendered is None:
+            return output
+        start = output.find(rendered.html)
+        if start < 0:  # another plugin changed the content after us
+            return compact_html(output)
+        end = start + len(rendered.html)
+        return compact_html(output[:start]) + rendered.html + compact_html(output[end:])
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         """Expand the reference markers of the site's own docs pages."""

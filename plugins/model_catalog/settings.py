@@ -36,8 +36,9 @@ class CatalogSettings:
     edit_cards: bool = _option(True, "Link each card page to its YAML file through `repo_url` and `edit_uri`.")
     show_drafts: bool | None = _option(None, "Publish draft cards; `null` shows them under `mkdocs serve` only.")
     approvals: dict[str, Any] | None = _option(None, "The review policy: see the `approvals.*` options below.")
-    cache_dir: str | None = _option(".model-catalog-cache", "Folder for validation results cached by content "
-                                    "hash (keep it out of git; restore it in CI to speed up); `null`: no cache.")
+    cache_dir: str | None = _option(".model-catalog-cache", "Folder for validation results, rendered pages and "
+                                    "exports cached by content hash (keep it out of git; restore it in CI to speed "
+                                    "up). A large catalog also needs less memory with it. `null`: no cache.")
 
     base_dir: Path = field(default=Path("."), metadata={"doc": ""})
     """Folder that relative paths are resolved against (the folder of mkdocs.yml)."""

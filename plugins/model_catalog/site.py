@@ -259,20 +259,24 @@ class CatalogSite:
 
         Paths in ``skip`` are left alone (the site has files of its own there).
         """
-        for path, (export, card, key) in self.exports.items():
-            if path in skip:
-                continue
-            text = self.cache.get(key)
-            if text is None:  # changed on disk since render_all (another build pruned it): made again
-                text = EXPORTERS[export](card)
-            target = site_dir / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+        for path in self.exports:
+            if path not in skip:
+                target = site_dir / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(self._export_text(path), encoding="utf-8", newline="")
         if self.catalog_json_path not in skip:
             target = site_dir / self.catalog_json_path
             target.parent.mkdir(parents=True, exist_ok=True)
-            with open(target, "w", encoding="utf-8") as out:
-                write_catalog_json(out, self.catalog, include_drafts=self.include_drafts, urls=self._urls)
+            with open(target, "w", encoding="utf-8", newline="") as out:
+                write_catalog_json(out, self.catalog, include_drafts=self.include_drafts, urls=self._urls,
+                                   card_text=lambda card: self._export_text(self._path(card.id, card.version, "card.json")))
+
+    def _export_text(self, path: str) -> str:
+        export, card, key = self.exports[path]
+        text = self.cache.get(key)
+        if text is None:  # changed on disk since render_all (another build pruned it): made again
+            text = EXPORTERS[export](card)
+        return text
 
     def render_redirect(self, latest: Card) -> str:
         """The file at the model's URL: sends readers (and the URL's query and fragment) to the latest version."""
@@ -300,5 +304,6 @@ class CatalogSite:
             view = card_view(page.card, self.catalog, page_url=self.card_url, export_urls=self.export_urls, href=href,
                              include_drafts=self.include_drafts, edit_url=edit_url,
                              review=self.reviews.get(page.card.key))
-            html = compact_html(self.renderer.render("card.html", view=view, card=view.data))
+            html = self.renderer.render("card.html", view=view, card=view.data)
+        html = compact_html(html)
         return RenderedPage(html, toc_of(html))
