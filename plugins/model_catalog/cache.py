@@ -10,6 +10,7 @@ file again only if a later check needs to point into it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -17,7 +18,7 @@ import os
 import tempfile
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, TextIO
 
 import orjson
 
@@ -171,11 +172,16 @@ def _well_formed(entry: Any) -> bool:
 
 
 class TextCache:
-    """Rendered text (pages, exports) stored one file per key, each with a checksum of its own text.
+    """Rendered text stored one file per key.
 
-    A file whose checksum does not match (truncated, edited, corrupted) is a miss.
-    Without a folder, or where a file cannot be written, texts are kept in memory
-    for the run, so what was put can always be got back.
+    Pages are stored with a checksum of their text (:meth:`get`, :meth:`put`):
+    a file whose checksum does not match (truncated, edited, corrupted) is a
+    miss. Without a folder, or where a file cannot be written, they are kept in
+    memory for the run, so what was put can always be got back.
+
+    Files for the site as they are (exports, catalog.json: :meth:`file`,
+    :meth:`put_file`) hold just their text, to be copied by MkDocs; their
+    size, written in their name, is checked instead.
     """
 
     def __init__(self, folder: Path | None, context: str):
@@ -184,6 +190,102 @@ class TextCache:
         self.used: set[str] = set()
         self.memory: dict[str, str] = {}
         self.hits = 0
+        self._files: dict[str, tuple[Path, int]] | None = None
+
+    def key(self, *parts: Any) -> str:
+        """A key for text made from ``parts`` (any JSON-able values)."""
+        payload = json.dumps([self.context, *parts], sort_keys=True, default=str, separators=(",", ":"))
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+    def get(self, key: str) -> tuple[dict[str, Any] | None, list[CardError]] | None:
+        """(fields, []) for a valid card, (None, errors) for an invalid one; None when unknown."""
+        entry = self.entries.get(key)
+        if entry is None:
+            return None
+        try:
+            if "errors" in entry:
+                result: tuple[dict[str, Any] | None, list[CardError]] = (None, [CardError(**e) for e in entry["errors"]])
+            else:
+                # Dates are restored in place: the entry is written back with them as text (see save).
+                result = (_restore_dates(entry["data"], entry["dates"]), [])
+                if isinstance(entry.get("digest"), str):
+                    self.digests[key] = entry["digest"]
+        except (TypeError, ValueError, KeyError, IndexError):
+            self.entries.pop(key, None)
+            return None
+        self.hits += 1
+        return result
+
+    def remember_digest(self, key: str, digest: str) -> None:
+        """Store a valid card's content digest with it (computing it costs more than the rest of a warm load)."""
+        entry = self.entries.get(key)
+        if entry is not None and "data" in entry and entry.get("digest") != digest:
+            entry["digest"] = digest
+            self.dirty = True
+
+    def put(self, key: str, data: dict[str, Any] | None, errors: list[CardError],
+            dates: list[list[str | int]] | None = None) -> None:
+        """Remember a card file's answer; ``dates`` are :func:`date_paths` of ``data`` when already known."""
+        if self.path is None:
+            return
+        if errors:
+            self.entries[key] = {"errors": [asdict(error) for error in errors]}
+        else:
+            dates = date_paths(data) if dates is None else dates
+            if dates is None:
+                return
+            # Shared with the card, not copied: save() writes its dates as text.
+            self.entries[key] = {"data": data, "dates": dates}
+        self.seen.add(key)
+        self.dirty = True
+
+    def save(self) -> None:
+        """Write the entries seen this run, atomically; failures are ignored (the cache is only a hint)."""
+        if self.path is None or not (self.dirty or set(self.entries) != self.seen):
+            return
+        entries = {key: entry for key, entry in self.entries.items() if key in self.seen}
+        try:
+            text = orjson.dumps({"context": self.context, "entries": entries})  # dates become YYYY-MM-DD
+        except (TypeError, ValueError):  # a value JSON cannot hold: keep the previous file
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
+            with os.fdopen(handle, "wb") as out:
+                out.write(text)
+            os.replace(temporary, self.path)
+        except OSError:
+            return
+
+
+def _well_formed(entry: Any) -> bool:
+    if not isinstance(entry, dict):
+        return False
+    if "errors" in entry:
+        return isinstance(entry["errors"], list) and all(isinstance(e, dict) for e in entry["errors"])
+    return isinstance(entry.get("data"), dict) and isinstance(entry.get("dates"), list)
+
+
+class TextCache:
+    """Rendered text stored one file per key.
+
+    Pages are stored with a checksum of their text (:meth:`get`, :meth:`put`):
+    a file whose checksum does not match (truncated, edited, corrupted) is a
+    miss. Without a folder, or where a file cannot be written, they are kept in
+    memory for the run, so what was put can always be got back.
+
+    Files for the site as they are (exports, catalog.json: :meth:`file`,
+    :meth:`put_file`) hold just their text, to be copied by MkDocs; their
+    size, written in their name, is checked instead.
+    """
+
+    def __init__(self, folder: Path | None, context: str):
+        self.folder = folder / "text" if folder else None
+        self.context = hashlib.sha256(f"{CACHE_FORMAT}|{__version__}|{context}".encode()).hexdigest()
+        self.used: set[str] = set()
+        self.memory: dict[str, str] = {}
+        self.hits = 0
+        self._files: dict[str, tuple[Path, int]] | None = None
 
     def key(self, *parts: Any) -> str:
         """A key for text made from ``parts`` (any JSON-able values)."""
@@ -226,10 +328,67 @@ class TextCache:
         self.memory[key] = text
         return False
 
+    def file(self, key: str) -> Path | None:
+        """The file :meth:`put_file` stored for ``key``, if it is still whole; None otherwise."""
+        self.used.add(key)
+        if self.folder is None:
+            return None
+        if self._files is None:
+            self._files = self._scan(self.folder)
+        found = self._files.get(key)
+        if found is None:
+            return None
+        path, size = found
+        try:
+            return path if path.stat().st_size == size else None
+        except OSError:
+            return None
+
+    def put_file(self, key: str, write: Callable[[TextIO], None]) -> Path | None:
+        """Store what ``write`` writes as a file of its own; None when there is no folder or it cannot be written."""
+        self.used.add(key)
+        if self.folder is None:
+            return None
+        folder = self.folder / key[:2]
+        temporary = folder / f".{key}.{os.getpid()}.tmp"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            with open(temporary, "w", encoding="utf-8", newline="") as out:
+                write(out)
+            size = temporary.stat().st_size
+            path = folder / f"{key}.{size}"
+            os.replace(temporary, path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
+            return None
+        if self._files is not None:
+            self._files[key] = (path, size)
+        return path
+
+    def rescan(self) -> None:
+        """Forget the listing of the folder (other processes have added files to it)."""
+        self._files = None
+
+    @staticmethod
+    def _scan(folder: Path) -> dict[str, tuple[Path, int]]:
+        """Files stored by :meth:`put_file` (named ``<key>.<size>``), by key: one listing of the folder."""
+        files: dict[str, tuple[Path, int]] = {}
+        try:
+            for sub in os.scandir(folder):
+                if sub.is_dir():
+                    for entry in os.scandir(sub.path):
+                        key, dot, size = entry.name.partition(".")
+                        if key and dot and size.isdigit():
+                            files[key] = (Path(entry.path), int(size))
+        except OSError:
+            pass
+        return files
+
     def prune(self) -> None:
         """Delete the entries this build did not use, so the folder does not grow without bound."""
         if self.folder is None or not self.folder.is_dir():
             return
         for path in self.folder.glob("*/*"):
-            if path.name not in self.used:
+            if path.name.partition(".")[0] not in self.used:
                 path.unlink(missing_ok=True)

@@ -66,8 +66,6 @@ class ModelCatalogPlugin(BasePlugin):
         self.schema: CardSchema | None = None
         self.site: CatalogSite | None = None
         self.rendered: dict[str, RenderedPage] = {}
-        self.outputs_taken: set[str] = set()
-        """Export paths where the site has files of its own (see on_files)."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -157,17 +155,14 @@ class ModelCatalogPlugin(BasePlugin):
             # The site's own files win, e.g. a page of its own at a model's URL instead of the redirect.
             if path not in taken:
                 files.append(File.generated(config, path, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
-        self.outputs_taken = {path for path in self.site.output_paths() if path in taken}
+        for path, output in self.site.outputs.items():
+            if path in taken:
+                continue
+            if isinstance(output, Path):  # copied by MkDocs from the cache: never all in memory
+                files.append(File.generated(config, path, abs_src_path=str(output), inclusion=InclusionLevel.NOT_IN_NAV))
+            else:
+                files.append(File.generated(config, path, content=output, inclusion=InclusionLevel.NOT_IN_NAV))
         return files
-
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """The exports and catalog.json, written one by one from the cache (all in memory at 10,000 cards is GBs)."""
-        if self.site is None:
-            return
-        try:
-            self.site.write_outputs(Path(config.site_dir), skip=self.outputs_taken)
-        except OSError as exc:
-            raise PluginError(f"model-catalog: cannot write the catalog's files into {config.site_dir}: {exc}") from None
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         """The theme's white space squeezed out of catalog pages: they are many, and it is a tenth of their weight.

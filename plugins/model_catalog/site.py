@@ -2,21 +2,21 @@
 
 Two phases, as cross-page data needs the whole catalog: :class:`CatalogSite`
 first lays out every page from the loaded catalog, then renders everything up
-front (:meth:`CatalogSite.render_all`). Pages and small files go to MkDocs; the
-exports and ``catalog.json``, most of the bytes of a large catalog, wait in
-the text cache and are written by :meth:`CatalogSite.write_outputs` after
-MkDocs has built the site, one at a time, so they are never all in memory.
+front (:meth:`CatalogSite.render_all`). The exports and ``catalog.json``, most
+of the bytes of a large catalog, are files in the text cache that MkDocs
+copies into the site, so they are never all in memory.
 """
 
 from __future__ import annotations
 
+import io
 import multiprocessing
 import os
 import posixpath
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, TextIO
 
 import yaml
 from markupsafe import escape
@@ -119,6 +119,8 @@ class CatalogSite:
         self.exports: dict[str, tuple[str, Card, str]] = {}
         """Export files by path: the export that writes each, its card and its cache key."""
         self.catalog_json_path = self._path("catalog.json")
+        self.outputs: dict[str, Path | str] = {}
+        """The exports and catalog.json by path, once rendered: the cache file holding each, or its text."""
         self._urls: dict[tuple[str, str], str] = {}
         self._layout()
 
@@ -171,10 +173,6 @@ class CatalogSite:
         key = self.cache.key("export", export, card.fingerprint, os.environ.get("SOURCE_DATE_EPOCH"))
         self.exports[path] = (export, card, key)
 
-    def output_paths(self) -> list[str]:
-        """The files :meth:`write_outputs` writes."""
-        return [*self.exports, self.catalog_json_path]
-
     def asset_urls(self) -> list[str]:
         return [posixpath.join(ASSET_DIR, posixpath.basename(asset)) for asset in ASSETS]
 
@@ -199,7 +197,8 @@ class CatalogSite:
         """Every catalog page, export and redirect, made up front so a failure stops the build before it writes.
 
         What is unchanged comes from the cache; the rest is rendered, by
-        ``workers`` forked processes when there is much of it.
+        ``workers`` forked processes when there is much of it. Afterwards
+        :attr:`outputs` says where each export and catalog.json is.
         """
         for path, latest in self.redirects.items():
             self.files[path] = self.render_redirect(latest)
@@ -213,26 +212,29 @@ class CatalogSite:
                 jobs.append(("page", src, url, key))
             else:
                 rendered[src] = RenderedPage(html, toc_of(html))
-        jobs.extend(("export", path, None, key) for path, (_, _, key) in self.exports.items() if not self.cache.has(key))
-        for (kind, name, _, _), html in zip(jobs, self._run(jobs, workers)):
-            if kind == "page" and html is not None:
-                rendered[name] = RenderedPage(html, toc_of(html))
+        jobs.extend(("export", path, None, key) for path, (_, _, key) in self.exports.items()
+                    if self.cache.file(key) is None)
+        for (kind, name, _, _), text in zip(jobs, self._run(jobs, workers)):
+            if kind == "page" and text is not None:
+                rendered[name] = RenderedPage(text, toc_of(text))
+            elif text is not None:
+                self.outputs[name] = text  # no cache folder to hold it
+        for path, (_, _, key) in self.exports.items():
+            self.outputs.setdefault(path, self.cache.file(key) or self._export_text(path))
+        self.outputs[self.catalog_json_path] = self._catalog_json()
         return {src: rendered[src] for src in self.pages}
 
     def run_job(self, job: Job, *, in_worker: bool = False) -> str | None:
-        """Make one page or export and put it in the cache; returns a page's HTML.
-
-        An export comes back only from a worker that could not write it to the
-        cache folder (what a worker keeps in memory is lost when it ends).
-        """
+        """Make one page or export and store it in the cache; returns a page's HTML, or an export that could not be stored."""
         kind, name, url, key = job
         if kind == "page":
-            text = self.render(name, edit_url=url).html
-        else:
-            export, card, _ = self.exports[name]
-            text = EXPORTERS[export](card)
-        on_disk = self.cache.put(key, text) if key else False
-        return text if kind == "page" or (in_worker and not on_disk) else None
+            html = self.render(name, edit_url=url).html
+            if key:
+                self.cache.put(key, html)
+            return html
+        export, card, _ = self.exports[name]
+        text = EXPORTERS[export](card)
+        return None if self.cache.put_file(key, lambda out: out.write(text)) else text  # type: ignore[arg-type]
 
     def _run(self, jobs: list[Job], workers: int) -> list[str | None]:
         """Run ``jobs`` here, or in ``workers`` forked processes when there are many; results in order."""
@@ -246,37 +248,44 @@ class CatalogSite:
                 parts = list(pool.map(_run_chunk, chunks))
         finally:
             _FORKED_SITE = None
+        self.cache.rescan()  # the workers added files
         results: list[str | None] = [None] * len(jobs)
         for index, part in enumerate(parts):
             results[index::workers] = part
-        for (kind, _, _, key), text in zip(jobs, results):
-            if kind == "export" and key and text is not None:
-                self.cache.put(key, text)  # kept in this process's memory, as the worker could not store it
         return results
 
-    def write_outputs(self, site_dir: Path, *, skip: frozenset[str] | set[str] = frozenset()) -> None:
-        """Write the exports and catalog.json into the built site, one at a time; raises OSError.
-
-        Paths in ``skip`` are left alone (the site has files of its own there).
-        """
-        for path in self.exports:
-            if path not in skip:
-                target = site_dir / path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(self._export_text(path), encoding="utf-8", newline="")
-        if self.catalog_json_path not in skip:
-            target = site_dir / self.catalog_json_path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with open(target, "w", encoding="utf-8", newline="") as out:
-                write_catalog_json(out, self.catalog, include_drafts=self.include_drafts, urls=self._urls,
-                                   card_text=lambda card: self._export_text(self._path(card.id, card.version, "card.json")))
-
     def _export_text(self, path: str) -> str:
+        """An export's text: from its file in the cache, or made again (no cache, or the file changed meanwhile)."""
         export, card, key = self.exports[path]
-        text = self.cache.get(key)
-        if text is None:  # changed on disk since render_all (another build pruned it): made again
-            text = EXPORTERS[export](card)
-        return text
+        stored = self.outputs.get(path)
+        if isinstance(stored, str):
+            return stored
+        found = self.cache.file(key)
+        if found is not None:
+            try:
+                return found.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                pass
+        return EXPORTERS[export](card)
+
+    def _catalog_json(self) -> Path | str:
+        """catalog.json, from the cache if no card, URL or draft setting changed; made from the card.json texts if not."""
+        key = self.cache.key("catalog.json", self.include_drafts,
+                             [(card.source, card.fingerprint, self._urls.get(card.key)) for card in self.catalog])
+        found = self.cache.file(key)
+        if found is not None:
+            return found
+
+        def write(out: TextIO) -> None:
+            write_catalog_json(out, self.catalog, include_drafts=self.include_drafts, urls=self._urls,
+                               card_text=lambda card: self._export_text(self._path(card.id, card.version, "card.json")))
+
+        path = self.cache.put_file(key, write)
+        if path is not None:
+            return path
+        text = io.StringIO()
+        write(text)
+        return text.getvalue()
 
     def render_redirect(self, latest: Card) -> str:
         """The file at the model's URL: sends readers (and the URL's query and fragment) to the latest version."""
