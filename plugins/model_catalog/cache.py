@@ -23,7 +23,7 @@ from typing import Any, Callable, TextIO
 import orjson
 
 from ._version import __version__
-from .errors import CardError, FieldPath
+from .errors import CardError
 
 CACHE_FORMAT = 3
 FILE_NAME = "cards.json"

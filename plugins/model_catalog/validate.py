@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 from .errors import CardError, FieldPath, format_path
 from .fastcheck import compile_check
 from .schema import CardSchema, Rules, SchemaError
-from .value_rules import describe_value, link_problem, unknown_licenses
+from .value_rules import describe_value
 from .yamlsource import Located
 
 if TYPE_CHECKING:  # Cerberus is imported when a card needs it: most come through the fast check or the cache
