@@ -137,6 +137,10 @@ def test_warm_builds_and_a_damaged_page_cache_write_the_same_site(catalog: Path)
             path.unlink()
     assert mkdocs_build(catalog, env=env).returncode == 0
     assert site_files(catalog / "site") == cold
+    shutil.rmtree(catalog / ".model-catalog-cache" / "text")
+    (catalog / ".model-catalog-cache" / "text").write_text("a file where the folder should be: nothing can be stored")
+    assert mkdocs_build(catalog, env=env).returncode == 0
+    assert site_files(catalog / "site") == cold
     config = catalog / "mkdocs.yml"
     config.write_text(config.read_text().replace("      prefix: models\n", "      prefix: models\n      cache_dir: null\n"))
     assert mkdocs_build(catalog, env=env).returncode == 0

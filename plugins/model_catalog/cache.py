@@ -86,7 +86,6 @@ class CardCache:
         self.seen: set[str] = set()
         """Keys looked up or stored this run: what :meth:`save` keeps."""
         self.dirty = False
-        self.hits = 0
         if self.path is not None:
             self.entries = self._read(self.path)
 
@@ -118,7 +117,6 @@ class CardCache:
         except (TypeError, ValueError, KeyError, IndexError):
             self.entries.pop(key, None)
             return None
-        self.hits += 1
         return result
 
     def remember_digest(self, key: str, digest: str) -> None:
@@ -189,113 +187,12 @@ class TextCache:
         self.context = hashlib.sha256(f"{CACHE_FORMAT}|{__version__}|{context}".encode()).hexdigest()
         self.used: set[str] = set()
         self.memory: dict[str, str] = {}
-        self.hits = 0
         self._files: dict[str, tuple[Path, int]] | None = None
 
     def key(self, *parts: Any) -> str:
         """A key for text made from ``parts`` (any JSON-able values)."""
         payload = json.dumps([self.context, *parts], sort_keys=True, default=str, separators=(",", ":"))
         return hashlib.sha256(payload.encode()).hexdigest()
-
-    def get(self, key: str) -> tuple[dict[str, Any] | None, list[CardError]] | None:
-        """(fields, []) for a valid card, (None, errors) for an invalid one; None when unknown."""
-        entry = self.entries.get(key)
-        if entry is None:
-            return None
-        try:
-            if "errors" in entry:
-                result: tuple[dict[str, Any] | None, list[CardError]] = (None, [CardError(**e) for e in entry["errors"]])
-            else:
-                # Dates are restored in place: the entry is written back with them as text (see save).
-                result = (_restore_dates(entry["data"], entry["dates"]), [])
-                if isinstance(entry.get("digest"), str):
-                    self.digests[key] = entry["digest"]
-        except (TypeError, ValueError, KeyError, IndexError):
-            self.entries.pop(key, None)
-            return None
-        self.hits += 1
-        return result
-
-    def remember_digest(self, key: str, digest: str) -> None:
-        """Store a valid card's content digest with it (computing it costs more than the rest of a warm load)."""
-        entry = self.entries.get(key)
-        if entry is not None and "data" in entry and entry.get("digest") != digest:
-            entry["digest"] = digest
-            self.dirty = True
-
-    def put(self, key: str, data: dict[str, Any] | None, errors: list[CardError],
-            dates: list[list[str | int]] | None = None) -> None:
-        """Remember a card file's answer; ``dates`` are :func:`date_paths` of ``data`` when already known."""
-        if self.path is None:
-            return
-        if errors:
-            self.entries[key] = {"errors": [asdict(error) for error in errors]}
-        else:
-            dates = date_paths(data) if dates is None else dates
-            if dates is None:
-                return
-            # Shared with the card, not copied: save() writes its dates as text.
-            self.entries[key] = {"data": data, "dates": dates}
-        self.seen.add(key)
-        self.dirty = True
-
-    def save(self) -> None:
-        """Write the entries seen this run, atomically; failures are ignored (the cache is only a hint)."""
-        if self.path is None or not (self.dirty or set(self.entries) != self.seen):
-            return
-        entries = {key: entry for key, entry in self.entries.items() if key in self.seen}
-        try:
-            text = orjson.dumps({"context": self.context, "entries": entries})  # dates become YYYY-MM-DD
-        except (TypeError, ValueError):  # a value JSON cannot hold: keep the previous file
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
-            with os.fdopen(handle, "wb") as out:
-                out.write(text)
-            os.replace(temporary, self.path)
-        except OSError:
-            return
-
-
-def _well_formed(entry: Any) -> bool:
-    if not isinstance(entry, dict):
-        return False
-    if "errors" in entry:
-        return isinstance(entry["errors"], list) and all(isinstance(e, dict) for e in entry["errors"])
-    return isinstance(entry.get("data"), dict) and isinstance(entry.get("dates"), list)
-
-
-class TextCache:
-    """Rendered text stored one file per key.
-
-    Pages are stored with a checksum of their text (:meth:`get`, :meth:`put`):
-    a file whose checksum does not match (truncated, edited, corrupted) is a
-    miss. Without a folder, or where a file cannot be written, they are kept in
-    memory for the run, so what was put can always be got back.
-
-    Files for the site as they are (exports, catalog.json: :meth:`file`,
-    :meth:`put_file`) hold just their text, to be copied by MkDocs; their
-    size, written in their name, is checked instead.
-    """
-
-    def __init__(self, folder: Path | None, context: str):
-        self.folder = folder / "text" if folder else None
-        self.context = hashlib.sha256(f"{CACHE_FORMAT}|{__version__}|{context}".encode()).hexdigest()
-        self.used: set[str] = set()
-        self.memory: dict[str, str] = {}
-        self.hits = 0
-        self._files: dict[str, tuple[Path, int]] | None = None
-
-    def key(self, *parts: Any) -> str:
-        """A key for text made from ``parts`` (any JSON-able values)."""
-        payload = json.dumps([self.context, *parts], sort_keys=True, default=str, separators=(",", ":"))
-        return hashlib.sha256(payload.encode()).hexdigest()
-
-    def has(self, key: str) -> bool:
-        """Whether there is text for ``key`` (its checksum is checked when it is got); keeps it from :meth:`prune`."""
-        self.used.add(key)
-        return key in self.memory or (self.folder is not None and (self.folder / key[:2] / key).is_file())
 
     def get(self, key: str) -> str | None:
         self.used.add(key)
@@ -309,7 +206,6 @@ class TextCache:
             return None
         if hashlib.sha256(text.encode()).hexdigest() != checksum:
             return None
-        self.hits += 1
         return text
 
     def put(self, key: str, text: str) -> bool:

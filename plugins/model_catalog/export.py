@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 from typing import Any, Callable, TextIO
 
@@ -38,13 +37,6 @@ def write_catalog_json(out: TextIO, catalog: Catalog, *, include_drafts: bool, u
                            for card in versions)
         out.write(("," if index else "") + head.rstrip("\n")[:-1] + ',"versions":[' + entries + "]}")
     out.write("]" + after)
-
-
-def catalog_json(catalog: Catalog, *, include_drafts: bool, urls: dict[tuple[str, str], str]) -> str:
-    """:func:`write_catalog_json` as a string."""
-    text = io.StringIO()
-    write_catalog_json(text, catalog, include_drafts=include_drafts, urls=urls)
-    return text.getvalue()
 
 
 def _huggingface(card: Card) -> str:

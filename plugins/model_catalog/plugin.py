@@ -151,17 +151,13 @@ class ModelCatalogPlugin(BasePlugin):
             if page.card is not None and self.settings is not None and self.settings.edit_cards:
                 file.edit_uri = Path(os.path.relpath(page.card.path, docs_dir)).as_posix()
             files.append(file)
-        for path, content in self.site.files.items():
-            # The site's own files win, e.g. a page of its own at a model's URL instead of the redirect.
-            if path not in taken:
-                files.append(File.generated(config, path, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
-        for path, output in self.site.outputs.items():
-            if path in taken:
+        for path, source in [*self.site.files.items(), *self.site.outputs.items()]:
+            if path in taken:  # the site's own files win, e.g. a page of its own at a model's URL
                 continue
-            if isinstance(output, Path):  # copied by MkDocs from the cache: never all in memory
-                files.append(File.generated(config, path, abs_src_path=str(output), inclusion=InclusionLevel.NOT_IN_NAV))
+            if isinstance(source, Path):  # an export in the cache, copied by MkDocs: never all in memory
+                files.append(File.generated(config, path, abs_src_path=str(source), inclusion=InclusionLevel.NOT_IN_NAV))
             else:
-                files.append(File.generated(config, path, content=output, inclusion=InclusionLevel.NOT_IN_NAV))
+                files.append(File.generated(config, path, content=source, inclusion=InclusionLevel.NOT_IN_NAV))
         return files
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:

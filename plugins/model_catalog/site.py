@@ -212,15 +212,17 @@ class CatalogSite:
                 jobs.append(("page", src, url, key))
             else:
                 rendered[src] = RenderedPage(html, toc_of(html))
-        jobs.extend(("export", path, None, key) for path, (_, _, key) in self.exports.items()
-                    if self.cache.file(key) is None)
-        for (kind, name, _, _), text in zip(jobs, self._run(jobs, workers)):
-            if kind == "page" and text is not None:
-                rendered[name] = RenderedPage(text, toc_of(text))
-            elif text is not None:
-                self.outputs[name] = text  # no cache folder to hold it
         for path, (_, _, key) in self.exports.items():
-            self.outputs.setdefault(path, self.cache.file(key) or self._export_text(path))
+            found = self.cache.file(key)
+            if found is None:
+                jobs.append(("export", path, None, key))
+            else:
+                self.outputs[path] = found
+        for (kind, name, _, key), text in zip(jobs, self._run(jobs, workers)):
+            if kind == "page":
+                rendered[name] = RenderedPage(text, toc_of(text))  # type: ignore[arg-type]
+            else:  # the text itself when there was no cache folder to hold it
+                self.outputs[name] = text if text is not None else self.cache.file(key) or self._export_text(name)
         self.outputs[self.catalog_json_path] = self._catalog_json()
         return {src: rendered[src] for src in self.pages}
 
