@@ -1,12 +1,15 @@
-"""`mkdocs build` with the model-catalog plugin's event handlers timed.
+"""`mkdocs build` or `mkdocs serve` with the model-catalog plugin's event handlers timed.
 
 Usage: ``python bench/timed_build.py TIMINGS.json [mkdocs build options]``, in the
 folder of mkdocs.yml. Runs ``mkdocs build`` exactly as ``python -m mkdocs build``
 does, and writes to TIMINGS.json the seconds spent in each ``on_*`` handler of
 the plugin (summed over its calls) and their total: the plugin's own work,
 as opposed to MkDocs' (reading, rendering the theme, writing, search).
-"""
 
+``python bench/timed_build.py --serve TIMINGS.jsonl [mkdocs serve options]``
+runs ``mkdocs serve`` instead and appends one such line to TIMINGS.jsonl after
+each build (the first, and every rebuild after a change), until interrupted.
+"""
 from __future__ import annotations
 
 import functools
@@ -41,7 +44,34 @@ def _timed(method: Callable[..., Any], name: str, seconds: dict[str, float],
     return wrapper
 
 
+def _report(seconds: dict[str, float], calls: dict[str, int], ok: bool) -> str:
+    return json.dumps({"ok": ok, "total_s": sum(seconds.values()), "handlers_s": seconds, "calls": calls})
+
+
+def _record_each_build(out: Path, seconds: dict[str, float], calls: dict[str, int]) -> None:
+    """Make `mkdocs serve` append the handler times to ``out`` after each of its builds, then start afresh."""
+    from mkdocs.commands import serve
+
+    build = serve.build
+
+    def recorded(*args: Any, **kwargs: Any) -> None:
+        ok = False
+        try:
+            build(*args, **kwargs)
+            ok = True
+        finally:
+            with out.open("a", encoding="utf-8") as lines:
+                lines.write(_report(seconds, calls, ok) + "\n")
+            seconds.clear()
+            calls.clear()
+
+    serve.build = recorded  # type: ignore[assignment]
+
+
 def main(argv: list[str]) -> int:
+    command = "build"
+    if argv[:1] == ["--serve"]:
+        command, argv = "serve", argv[1:]
     if not argv:
         print(__doc__, file=sys.stderr)
         return 2
@@ -52,14 +82,17 @@ def main(argv: list[str]) -> int:
     seconds: dict[str, float] = {}
     calls: dict[str, int] = {}
     instrument(ModelCatalogPlugin, seconds, calls)
+    if command == "serve":
+        out.write_text("", encoding="utf-8")
+        _record_each_build(out, seconds, calls)
     code = 0
     try:
-        cli.main(args=["build", *argv[1:]], prog_name="mkdocs")
+        cli.main(args=[command, *argv[1:]], prog_name="mkdocs")
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     finally:
-        out.write_text(json.dumps({"total_s": sum(seconds.values()), "handlers_s": seconds, "calls": calls},
-                                  indent=2), encoding="utf-8")
+        if command == "build":
+            out.write_text(_report(seconds, calls, code == 0), encoding="utf-8")
     return code
 
 

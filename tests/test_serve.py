@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -39,26 +42,24 @@ def wait_for(condition: Callable[[], bool], seconds: float = 45) -> None:
     raise AssertionError("condition not met in time")
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
-    write_site(tmp_path, {"fraud/1.0.yaml": card(), "fraud/2.0.yaml": card(version="2.0", status="draft")},
-               plugin_options="cards_dir: cards\ntemplates_dir: overrides")
-    (tmp_path / "overrides" / "partials").mkdir(parents=True)
-    port = free_port()
-    log = (tmp_path / "serve.log").open("w")
+@contextlib.contextmanager
+def serving(root: Path, port: int | None = None, ready: str = "Fraud") -> Iterator[str]:
+    """`mkdocs serve` running in ``root`` until the block ends; yields its URL once the catalog shows ``ready``."""
+    port = port or free_port()
+    log = (root / "serve.log").open("a")
     server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-                              cwd=tmp_path, env=ENV, stdout=log, stderr=subprocess.STDOUT)
+                              cwd=root, env=ENV, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}/"
 
     def up() -> bool:
         try:
-            return "Fraud" in fetch(base + "models/")
+            return ready in fetch(base + "models/")
         except OSError:
             return False
 
     try:
         wait_for(up)
-        yield tmp_path, base
+        yield base
     finally:
         server.terminate()
         try:
@@ -67,6 +68,15 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
             server.kill()
             server.wait()
         log.close()
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    write_site(tmp_path, {"fraud/1.0.yaml": card(), "fraud/2.0.yaml": card(version="2.0", status="draft")},
+               plugin_options="cards_dir: cards\ntemplates_dir: overrides")
+    (tmp_path / "overrides" / "partials").mkdir(parents=True)
+    with serving(tmp_path) as base:
+        yield tmp_path, base
 
 
 def test_serve_shows_drafts_rebuilds_and_reports_errors_without_stopping(served: tuple[Path, str]) -> None:
@@ -93,3 +103,39 @@ def test_serve_shows_drafts_rebuilds_and_reports_errors_without_stopping(served:
     path.write_text(with_approval(edited))
     wait_for(lambda: fetch(base + "models/problems/") == "HTTP 404")
     assert "Flags risky card payments" in fetch(base + "models/fraud/1.0/")
+
+
+SERVED_FILES = ["models/", "models/fraud/", "models/fraud/1.0/", "models/fraud/2.0/", "models/fraud/3.0/",
+                "models/churn/1.0/", "models/catalog.json", "models/fraud/2.0/card.json", "models/fraud/3.0/card.json"]
+LIVERELOAD = re.compile(r"livereload\(\d+, \d+\);")
+"""The live-reload call MkDocs adds to each page: its numbers change with every build."""
+
+
+def test_serve_rebuilds_give_the_site_a_fresh_server_gives(tmp_path: Path) -> None:
+    """A rebuild reuses what the build before made in memory: after edits, every file is what a cold start makes."""
+    write_site(tmp_path, {"fraud/1.0.yaml": card(), "fraud/2.0.yaml": card(version="2.0"),
+                          "churn/1.0.yaml": card(id="churn", name="Churn")})
+    port = free_port()
+
+    def snapshot(base: str) -> dict[str, str]:
+        return {path: LIVERELOAD.sub("", fetch(base + path)) for path in SERVED_FILES}
+
+    cards = tmp_path / "cards"
+    with serving(tmp_path, port) as base:
+        before = snapshot(base)
+        assert "Churn" in before["models/"] and before["models/fraud/3.0/"] == "HTTP 404"
+        edited = card(version="2.0", approved=False).replace("Flags risky payments.", "Flags risky wire transfers.")
+        (cards / "fraud" / "2.0.yaml").write_text(with_approval(edited))
+        wait_for(lambda: "Flags risky wire transfers." in fetch(base + "models/fraud/2.0/"))
+        (cards / "fraud" / "3.0.yaml").write_text(card(version="3.0"))  # the new latest version
+        wait_for(lambda: "url=3.0/" in fetch(base + "models/fraud/"))
+        (cards / "churn" / "1.0.yaml").unlink()
+        wait_for(lambda: "Churn" not in fetch(base + "models/"))
+        rebuilt = snapshot(base)
+    assert rebuilt != before
+    shutil.rmtree(tmp_path / ".model-catalog-cache")
+    with serving(tmp_path, port) as base:
+        fresh = snapshot(base)
+    assert fresh["models/churn/1.0/"] == "HTTP 404" and "Flags risky wire transfers." in fresh["models/fraud/2.0/"]
+    for path in SERVED_FILES:
+        assert rebuilt[path] == fresh[path], path

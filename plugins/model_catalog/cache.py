@@ -78,7 +78,9 @@ def _restore_dates(data: dict[str, Any], paths: list[list[str | int]]) -> dict[s
 class CardCache:
     """Results of validating card file contents, by content hash."""
 
-    def __init__(self, folder: Path | None, context: str):
+    def __init__(self, folder: Path | None, context: str, previous: CardCache | None = None):
+        """The cache in ``folder``; or, when ``previous`` (an earlier run in this process) had the same folder
+        and context, its entries, already decoded (``mkdocs serve`` rebuilds)."""
         self.path = folder / FILE_NAME if folder else None
         self.context = f"{CACHE_FORMAT}|{__version__}|{context}"
         self.entries: dict[str, dict[str, Any]] = {}
@@ -86,7 +88,12 @@ class CardCache:
         self.seen: set[str] = set()
         """Keys looked up or stored this run: what :meth:`save` keeps."""
         self.dirty = False
-        if self.path is not None:
+        if self.path is None:
+            return
+        if previous is not None and (previous.path, previous.context) == (self.path, self.context):
+            self.entries = {key: previous.entries[key] for key in previous.seen if key in previous.entries}
+            self.digests = {key: previous.digests[key] for key in previous.seen if key in previous.digests}
+        else:
             self.entries = self._read(self.path)
 
     def _read(self, path: Path) -> dict[str, dict[str, Any]]:
@@ -207,6 +214,10 @@ class TextCache:
         if hashlib.sha256(text.encode()).hexdigest() != checksum:
             return None
         return text
+
+    def keep(self, key: str) -> None:
+        """Keep the entry of ``key`` (when :meth:`prune` runs) although this run did not read it."""
+        self.used.add(key)
 
     def put(self, key: str, text: str) -> bool:
         """Store ``text``; False when it could only be kept in memory (no folder, or the folder is not writable)."""

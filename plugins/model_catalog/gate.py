@@ -34,6 +34,8 @@ class CheckedCatalog:
     reviews: dict[tuple[str, str], ReviewState] = field(default_factory=dict)
     errors: list[CardError] = field(default_factory=list)
     """Errors and warnings, sorted by file and line."""
+    cache: CardCache | None = None
+    """The validation answers this check used: a later check in the same process can start from them."""
 
     @property
     def blocking(self) -> list[CardError]:
@@ -41,18 +43,24 @@ class CheckedCatalog:
 
 
 def check_cards(settings: CatalogSettings, paths: list[Path] | None = None, *, schema: CardSchema | None = None,
-                today: dt.date | None = None, root: Path | None = None, workers: int = 1) -> CheckedCatalog:
-    """Load, validate and review the cards of ``settings`` (or only those under ``paths``)."""
+                today: dt.date | None = None, root: Path | None = None, workers: int = 1,
+                reuse: CardCache | None = None) -> CheckedCatalog:
+    """Load, validate and review the cards of ``settings`` (or only those under ``paths``).
+
+    ``reuse`` is the cache of an earlier check in this process (``mkdocs serve``):
+    its validation answers are taken from memory instead of the cache file.
+    """
     schema = schema or CardSchema.load(settings.schema_extension_path)
     policy = settings.policy
     registry_path = settings.registry_path
     inside = bool(paths) and all(p.resolve().is_relative_to(settings.cards_path) for p in paths or [])
-    cache = CardCache(settings.cache_path, f"{schema.digest}|{settings.max_card_bytes}")
+    cache = CardCache(settings.cache_path, f"{schema.digest}|{settings.max_card_bytes}",
+                      previous=reuse)
     catalog = load_catalog(paths or [settings.cards_path], schema=schema, root=root,
                            max_bytes=settings.max_card_bytes, exclude=[registry_path],
                            context=settings.cards_path if inside else None, cache=cache, workers=workers)
     registry = load_registry(registry_path, display_path(registry_path, root), settings.max_card_bytes)
-    checked = CheckedCatalog(catalog, registry, errors=list(catalog.errors))
+    checked = CheckedCatalog(catalog, registry, errors=list(catalog.errors), cache=cache)
     today = today or build_date()
     reviewed = [card for card in catalog.cards if not card.is_draft]
     if reviewed:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -21,12 +21,12 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from .cache import TextCache
+from .cache import CardCache, TextCache
 from .errors import format_text
 from .gate import check_cards
 from .json_schema import card_json_schema
 from .reference import expand_markers
-from .render import TemplateProblem, TemplateRenderer, compact_html
+from .render import Compactor, TemplateProblem, TemplateRenderer, compact_html
 from .schema import CardSchema, SchemaError
 from .settings import CatalogSettings, SettingsError
 from .site import CatalogSite, RenderedPage
@@ -55,6 +55,21 @@ def _config_scheme() -> tuple[tuple[str, Any], ...]:
     return tuple(scheme)
 
 
+@dataclass
+class _Reusable:
+    """What a `mkdocs serve` rebuild takes from the build before: all of it is checked or keyed by content.
+
+    Not the cards themselves: their parsed YAML is big, and only slows the next build down.
+    """
+
+    card_cache: CardCache
+    """Validation answers, already decoded."""
+    made: dict[str, RenderedPage]
+    """Rendered pages and redirects, by cache key."""
+    renderer: TemplateRenderer
+    """Its compiled templates, while no template file changed."""
+
+
 class ModelCatalogPlugin(BasePlugin):
     """Publishes the cards under ``cards_dir`` as a catalog; fails the build on invalid cards."""
 
@@ -66,9 +81,14 @@ class ModelCatalogPlugin(BasePlugin):
         self.schema: CardSchema | None = None
         self.site: CatalogSite | None = None
         self.rendered: dict[str, RenderedPage] = {}
+        self.last_build: _Reusable | None = None
+        """Under `mkdocs serve`, what the next build can reuse from the last one."""
+        self.compact = Compactor(remember=False)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
+        # MkDocs keeps a plugin with this method from one build to the next of `mkdocs serve`.
         self.command = command
+        self.compact = Compactor(remember=command == "serve")
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self.site = None
@@ -106,11 +126,14 @@ class ModelCatalogPlugin(BasePlugin):
         if not self.config["enabled"] or self.settings is None:
             return
         settings = self.settings
+        last = self.last_build
+        self.compact.next_build()
         if settings.templates_path and not settings.templates_path.is_dir():
             raise PluginError(f"templates_dir: {settings.templates_path} is not a folder")
         try:
             self.schema = schema = CardSchema.load(settings.schema_extension_path)
-            checked = check_cards(settings, schema=schema, root=settings.base_dir, workers=self.workers)
+            checked = check_cards(settings, schema=schema, root=settings.base_dir, workers=self.workers,
+                                  reuse=last.card_cache if last else None)
         except (SchemaError, SettingsError) as exc:
             raise PluginError(str(exc)) from None
         blocking = checked.blocking
@@ -118,11 +141,14 @@ class ModelCatalogPlugin(BasePlugin):
             raise PluginError(f"model-catalog: {len(blocking)} error(s) in the cards:\n" + format_text(blocking))
         for problem in checked.errors:
             (log.info if problem.severity == "notice" else log.warning)(str(problem))
-        site = CatalogSite(checked.catalog, TemplateRenderer(settings.templates_path), prefix=settings.prefix,
+        renderer = TemplateRenderer(settings.templates_path)
+        if last and (last.renderer.folders, last.renderer.digest) == (renderer.folders, renderer.digest):
+            renderer = last.renderer  # its templates are compiled already
+        site = CatalogSite(checked.catalog, renderer, prefix=settings.prefix,
                            include_drafts=self.include_drafts, directory_urls=config.use_directory_urls,
                            problems=blocking, reviews=checked.reviews,
                            json_schema=json.dumps(card_json_schema(schema), indent=2, ensure_ascii=False),
-                           cache=TextCache(settings.cache_path, schema.digest))
+                           cache=TextCache(settings.cache_path, schema.digest), reuse=last.made if last else None)
         docs_dir = Path(config.docs_dir)
         for src_uri in site.pages:
             if (docs_dir / src_uri).exists():
@@ -135,6 +161,8 @@ class ModelCatalogPlugin(BasePlugin):
             raise PluginError(f"model-catalog: cannot render the catalog pages: {exc}") from None
         site.cache.prune()
         self.site = site
+        if self.command == "serve":
+            self.last_build = _Reusable(checked.cache, site.made, renderer) if checked.cache else None
         for url in site.asset_urls():
             target = config.extra_css if url.endswith(".css") else config.extra_javascript
             if url not in [str(item) for item in target]:
@@ -172,7 +200,12 @@ class ModelCatalogPlugin(BasePlugin):
         if start < 0:  # another plugin changed the content after us
             return compact_html(output)
         end = start + len(rendered.html)
-        return compact_html(output[:start]) + rendered.html + compact_html(output[end:])
+        return self.compact(output[:start]) + rendered.html + self.compact(output[end:])
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Let go of this build's cards and pages now, not when `mkdocs serve` starts the next build."""
+        self.site = None
+        self.rendered = {}
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         """Expand the reference markers of the site's own docs pages."""

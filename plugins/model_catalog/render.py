@@ -109,6 +109,32 @@ def compact_html(html: str) -> str:
                    for index, part in enumerate(parts) if index % 3 != 2)
 
 
+class Compactor:
+    """:func:`compact_html` that remembers, from one build to the next, what it did (``mkdocs serve``).
+
+    A rebuild renders the same theme around almost every page: such a text is
+    looked up instead of compacted again. Only the last build's texts are kept.
+    """
+
+    def __init__(self, remember: bool):
+        self.remember = remember
+        self._before: dict[str, str] = {}
+        self._now: dict[str, str] = {}
+
+    def __call__(self, html: str) -> str:
+        if not self.remember:
+            return compact_html(html)
+        done = self._before.get(html)
+        if done is None:
+            done = compact_html(html)
+        self._now[html] = done
+        return done
+
+    def next_build(self) -> None:
+        """Start a build: what the last one compacted can be reused, what older ones did is forgotten."""
+        self._before, self._now = self._now, {}
+
+
 def toc_of(html: str) -> list[tuple[str, str]]:
     """(id, title) of each ``<h2 id>`` section of rendered page HTML."""
     return [(anchor, Markup(_TAGS.sub("", title)).strip()) for anchor, title in _H2.findall(html)]
