@@ -367,6 +367,7 @@ KEYSTROKE_JS = """(ch) => {
   void document.body.offsetHeight;  // force the style and layout work the handler caused
   const layout = performance.now() - t0;
   return {handler, layout, url: window.__mcUrlMs - url0,
+          matching: parseInt(document.querySelector('[data-mc-result-count]').textContent, 10),  // "12 of 3319 models"
           shown: document.querySelectorAll('tr[data-mc-row]:not([hidden])').length};
 }"""
 CLEAR_JS = """() => {
@@ -374,7 +375,7 @@ CLEAR_JS = """() => {
   el.value = '';
   el.dispatchEvent(new Event('input', {bubbles: true}));
   void document.body.offsetHeight;
-  return document.querySelectorAll('tr[data-mc-row]').length;
+  return parseInt(document.querySelector('[data-mc-result-count]').textContent, 10);  // "3319 models, showing ..."
 }"""
 
 
@@ -421,7 +422,8 @@ def _type_in_filter(site_dir: Path, runs: int) -> Json:
     handler = [s["handler"] for s in samples]
     layout = [s["layout"] for s in samples]
     url = [s["url"] for s in samples]
-    return {"word": WORD, "keystrokes": len(samples), "rows": rows, "rows_matching": samples[-1]["shown"],
+    return {"word": WORD, "keystrokes": len(samples), "rows": rows, "rows_matching": samples[-1]["matching"],
+            "rows_shown": samples[-1]["shown"],
             "keystroke_median_ms": statistics.median(handler), "keystroke_max_ms": max(handler),
             "keystroke_with_layout_median_ms": statistics.median(layout), "keystroke_with_layout_max_ms": max(layout),
             "keystroke_url_update_median_ms": statistics.median(url),
@@ -586,8 +588,8 @@ def targets(results: list[Json]) -> list[Json]:
         ("validate 1k, warm", get(k1, "validation", "validate_warm", "median_s") if k1 else None, "<", 0.3, "s", "N=1000"),
         ("1k one-card edit in serve: plugin work / cold", get(k1, "edit", "serve_rebuild_to_cold_plugin_ratio")
          if k1 else None, "<", 0.1, "x", "N=1000"),
-        ("keystroke in the filter (max over all N)", worst(("browser", "keystroke_max_ms")), "<", 50.0, "ms",
-         "the browser step"),
+        ("keystroke in the filter, with layout (max over N)", worst(("browser", "keystroke_with_layout_max_ms")), "<",
+         50.0, "ms", "the browser step"),
     ]
     out = []
     for name, value, comparison, limit, unit, needs in found:

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import json
 import re
+import shutil
+import sys
 import threading
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from conftest import REPO
+from conftest import REPO, run
 from playwright.sync_api import Browser, Page, expect
 
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = REPO / "test-artifacts"
+LOCAL = "http://127.0.0.1:"
+"""Where the sites under test are served: any other request leaves the machine."""
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -25,15 +30,38 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def site_url(example_site: Path) -> Iterator[str]:
-    handler = functools.partial(QuietHandler, directory=str(example_site))
+@contextlib.contextmanager
+def serving(directory: Path) -> Iterator[str]:
+    """``directory`` served over HTTP on a free port; yields its URL."""
+    handler = functools.partial(QuietHandler, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def site_url(example_site: Path) -> Iterator[str]:
+    with serving(example_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def paged_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The example catalog built with ``index_page_size: 4``: its 13 models take four pages of rows."""
+    root = tmp_path_factory.mktemp("paged")
+    shutil.copytree(REPO / "cards", root / "cards")
+    shutil.copytree(REPO / "docs", root / "docs")
+    config = (REPO / "mkdocs.yml").read_text()
+    (root / "mkdocs.yml").write_text(config.replace("      prefix: models\n", "      prefix: models\n      index_page_size: 4\n"))
+    done = run([sys.executable, "-m", "mkdocs", "build", "--site-dir", str(root / "site")], root)
+    assert done.returncode == 0, done.stderr
+    with serving(root / "site") as url:
+        yield url
 
 
 @pytest.fixture
@@ -43,7 +71,7 @@ def page(browser: Browser, site_url: str) -> Iterator[Page]:
     errors: list[str] = []
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("request", lambda request: request.url.startswith(site_url) or request.url.startswith("data:")
+    page.on("request", lambda request: request.url.startswith(LOCAL) or request.url.startswith("data:")
             or errors.append(f"outside request: {request.url}"))
     yield page
     context.close()
@@ -125,6 +153,39 @@ def test_free_text_filter_and_sorting(page: Page, site_url: str, example_site: P
     dates = page.eval_on_selector_all("tr[data-mc-row]", "rows => rows.map(r => r.dataset.sortUpdated)")
     assert dates == sorted(dates, reverse=True)
     assert "sort=-updated" in page.url
+
+
+def shown_rows(page: Page) -> list[str]:
+    return page.eval_on_selector_all("tr[data-mc-row]:not([hidden]) td:first-child a", "links => links.map(a => a.textContent)")
+
+
+def test_long_catalog_shows_rows_a_page_at_a_time(page: Page, paged_site_url: str, example_site: Path) -> None:
+    cards = latest_cards(example_site)
+    names = sorted((card["name"] for card in cards.values()), key=str.casefold)
+    page.goto(paged_site_url + "models/")
+    count, more, show_all = (page.locator(s) for s in ("[data-mc-result-count]", "[data-mc-more-rows]", "[data-mc-all-rows]"))
+    expect(count).to_have_text(f"{len(cards)} models, showing the first 4")
+    assert shown_rows(page) == names[:4]
+    expect(more).to_have_text("Show 4 more")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "catalog-index-paged.png"), full_page=True)
+    more.click()
+    assert shown_rows(page) == names[:8]
+    show_all.click()
+    assert shown_rows(page) == names
+    expect(page.locator("[data-mc-more]")).to_be_hidden()
+    expect(count).to_have_text(f"{len(cards)} models")
+
+    page.goto(paged_site_url + "models/?sort=-updated")  # the four newest first
+    newest = sorted((str(card["updated"]) for card in cards.values()), reverse=True)[:4]
+    assert page.eval_on_selector_all("tr[data-mc-row]:not([hidden])", "rows => rows.map(r => r.dataset.sortUpdated)") == newest
+    show_all.click()
+    page.locator("#mc-q").fill("a")  # a new filter starts again at one page
+    expect(count).to_contain_text("showing the first 4")
+    assert len(shown_rows(page)) == 4
+    page.locator("#mc-q").fill("zzzz-no-such-model")
+    expect(page.locator("[data-mc-empty]")).to_be_visible()
+    expect(page.locator("[data-mc-more]")).to_be_hidden()
 
 
 def test_catalog_works_with_the_keyboard_alone(page: Page, site_url: str) -> None:

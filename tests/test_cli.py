@@ -102,11 +102,16 @@ def test_usage_errors_exit_2_without_traceback(tmp_path: Path, args: list[str], 
     assert "Traceback" not in done.stderr
 
 
-def test_bad_plugin_option_is_a_usage_error(tmp_path: Path) -> None:
-    write_site(tmp_path, plugin_options="cards_dirr: cards")
+@pytest.mark.parametrize("option, message", [
+    ("cards_dirr: cards", "plugins.model-catalog.cards_dirr: unknown option; did you mean 'cards_dir'?"),
+    ("index_page_size: -5", "plugins.model-catalog.index_page_size: must be 0 or more (got -5)"),
+    ("index_page_size: many", "plugins.model-catalog.index_page_size: must be int (got 'many')"),
+])
+def test_bad_plugin_option_is_a_usage_error(tmp_path: Path, option: str, message: str) -> None:
+    write_site(tmp_path, plugin_options=option)
     done = run_cli("validate", cwd=tmp_path)
     assert done.returncode == 2
-    assert "plugins.model-catalog.cards_dirr: unknown option; did you mean 'cards_dir'?" in done.stderr
+    assert message in done.stderr
 
 
 def test_new_writes_a_draft_that_validates_and_refuses_to_overwrite(tmp_path: Path) -> None:

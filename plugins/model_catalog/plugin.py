@@ -146,7 +146,7 @@ class ModelCatalogPlugin(BasePlugin):
             renderer = last.renderer  # its templates are compiled already
         site = CatalogSite(checked.catalog, renderer, prefix=settings.prefix,
                            include_drafts=self.include_drafts, directory_urls=config.use_directory_urls,
-                           problems=blocking, reviews=checked.reviews,
+                           problems=blocking, reviews=checked.reviews, index_page_size=settings.index_page_size,
                            json_schema=json.dumps(card_json_schema(schema), indent=2, ensure_ascii=False),
                            cache=TextCache(settings.cache_path, schema.digest), reuse=last.made if last else None)
         docs_dir = Path(config.docs_dir)

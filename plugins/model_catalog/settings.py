@@ -35,6 +35,8 @@ class CatalogSettings:
     max_card_bytes: int = _option(1_000_000, "Largest card file accepted, in bytes.")
     edit_cards: bool = _option(True, "Link each card page to its YAML file through `repo_url` and `edit_uri`.")
     show_drafts: bool | None = _option(None, "Publish draft cards; `null` shows them under `mkdocs serve` only.")
+    index_page_size: int = _option(50, "Rows the catalog index shows at first, and adds with each \"Show more\" "
+                                   "(the page stays quick with thousands of models); `0` shows every row.")
     approvals: dict[str, Any] | None = _option(None, "The review policy: see the `approvals.*` options below.")
     cache_dir: str | None = _option(".model-catalog-cache", "Folder for validation results, rendered pages and "
                                     "exports cached by content hash (keep it out of git; restore it in CI to speed "
@@ -62,6 +64,8 @@ class CatalogSettings:
             if value is not None and not isinstance(value, expected) or isinstance(value, bool) and bool not in expected:
                 wanted = " or ".join(t.__name__ for t in expected if t is not type(None))
                 raise SettingsError(f"{source}: plugins.{PLUGIN_NAME}.{name}: must be {wanted} (got {value!r})")
+            if isinstance(value, int) and not isinstance(value, bool) and value < 0:
+                raise SettingsError(f"{source}: plugins.{PLUGIN_NAME}.{name}: must be 0 or more (got {value})")
             values[name] = value
         return cls(**values, base_dir=base_dir)
 

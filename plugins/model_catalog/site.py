@@ -106,7 +106,8 @@ class CatalogSite:
     def __init__(self, catalog: Catalog, renderer: TemplateRenderer, *, prefix: str = "models",
                  include_drafts: bool = False, directory_urls: bool = True, problems: list[CardError] | None = None,
                  reviews: dict[tuple[str, str], ReviewState] | None = None, json_schema: str | None = None,
-                 cache: TextCache | None = None, reuse: dict[str, RenderedPage] | None = None):
+                 cache: TextCache | None = None, reuse: dict[str, RenderedPage] | None = None,
+                 index_page_size: int = 50):
         """``reuse`` is what an earlier build in this process (``mkdocs serve``) made (its :attr:`made`):
         it is taken by cache key instead of read from the cache."""
         self.catalog = catalog
@@ -117,6 +118,7 @@ class CatalogSite:
         self.problems = problems or []
         self.reviews = reviews or {}
         self.json_schema = json_schema
+        self.index_page_size = index_page_size
         self.cache = cache or TextCache(None, "")
         self.pages: dict[str, SitePage] = {}
         self.files: dict[str, str] = {}
@@ -349,7 +351,7 @@ class CatalogSite:
                               reviews=self.reviews)
             problems_href = href(page_dest(self._path("problems", "index.md"), self.directory_urls)) if self.problems else None
             html = self.renderer.render("index.html", view=view, problems=self.problems, problems_href=problems_href,
-                                        catalog_json_href=href(self._path("catalog.json")))
+                                        catalog_json_href=href(self._path("catalog.json")), page_size=self.index_page_size)
         elif page.kind == "problems":
             html = self.renderer.render("problems.html", problems=self.problems)
         else:

@@ -1,5 +1,8 @@
-/* model-catalog: client-side filtering and sorting of the catalog index.
+/* model-catalog: client-side filtering, sorting and paging of the catalog index.
  * Progressive enhancement: without this script the table lists every model.
+ * With it, the table holds only the first rows that match (data-mc-page-size;
+ * 0: all): the others are kept out of the page, so that typing in the filter
+ * stays quick with thousands of models.
  * Plain ES2017, no dependencies, no network requests. */
 (function () {
   "use strict";
@@ -35,6 +38,11 @@
     var textKey = (textInput && textInput.name) || "q"; /* URL key of the free text */
     var resultCount = root.querySelector("[data-mc-result-count]");
     var empty = root.querySelector("[data-mc-empty]");
+    var moreBar = root.querySelector("[data-mc-more]");
+    var moreButton = moreBar && moreBar.querySelector("[data-mc-more-rows]");
+    var allButton = moreBar && moreBar.querySelector("[data-mc-all-rows]");
+    var pageSize = parseInt(table.getAttribute("data-mc-page-size"), 10) || Infinity;
+    var limit = pageSize; /* rows shown at most; "Show more" raises it, a new filter resets it */
     var sortHeaders = Array.prototype.slice.call(table.querySelectorAll("th[data-mc-sort]"));
     var sortKeys = sortHeaders.map(function (th) { return th.getAttribute("data-mc-sort"); });
     var state = { q: "", key: DEFAULT_KEY, dir: 1 };
@@ -60,24 +68,36 @@
         keys[key] = raw === "" || value !== value ? null : value; /* empty or NaN: null */
       });
       return {
-        el: el, index: index, keys: keys, values: values, shown: !el.hidden,
+        el: el, index: index, keys: keys, values: values,
         text: (el.getAttribute("data-text") || "").toLowerCase(),
         sets: values.map(function (list) { return new Set(list); })
       };
     });
+    var order = rows; /* rows in the sort order */
+    var shownEls = Array.prototype.slice.call(tbody.children); /* what the table holds now */
 
     function applySort() {
       var key = state.key;
       var dir = state.dir;
-      var order = rows.slice().sort(function (a, b) {
+      order = rows.slice().sort(function (a, b) {
         var x = a.keys[key];
         var y = b.keys[key];
         if (x === null || y === null) return x === y ? a.index - b.index : x === null ? 1 : -1; /* empty last */
         return compareKeys(key, x, y) * dir || a.index - b.index;
       });
-      var fragment = document.createDocumentFragment();
-      order.forEach(function (row) { fragment.appendChild(row.el); });
-      tbody.appendChild(fragment);
+    }
+
+    /* Make the table hold exactly ``els``, in this order. Rows that stay are not touched: the browser
+     * keeps their style and layout, and only the rows that come and go cost it work. */
+    function show(els) {
+      var wanted = new Set(els);
+      shownEls.forEach(function (el) { if (!wanted.has(el)) tbody.removeChild(el); });
+      var next = tbody.firstElementChild;
+      els.forEach(function (el) {
+        if (el === next) next = next.nextElementSibling;
+        else tbody.insertBefore(el, next);
+      });
+      shownEls = els;
     }
 
     function updateAriaSort() {
@@ -95,15 +115,17 @@
         if (facet.selected.size) { active.push(f); chosen.push(Array.from(facet.selected)); }
         return new Map();
       });
+      var matchCount = 0;
       var shownCount = 0;
+      var visibleEls = [];
 
       function tally(row, f) {
         var list = row.values[f];
         for (var k = 0; k < list.length; k++) counts[f].set(list[k], (counts[f].get(list[k]) || 0) + 1);
       }
 
-      for (var i = 0; i < rows.length; i++) {
-        var row = rows[i];
+      for (var i = 0; i < order.length; i++) {
+        var row = order[i];
         var ok = true;
         for (var t = 0; t < terms.length && ok; t++) ok = row.text.indexOf(terms[t]) !== -1;
         var misses = 0;
@@ -117,13 +139,11 @@
         /* Faceted counts: a row counts for facet F when it matches the text and every other facet. */
         if (ok && misses === 0) for (var g = 0; g < facets.length; g++) tally(row, g);
         else if (ok && misses === 1) tally(row, missed);
-        var visible = ok && misses === 0;
-        if (visible) shownCount++;
-        if (visible !== row.shown) {
-          row.shown = visible;
-          row.el.hidden = !visible;
-        }
+        var visible = ok && misses === 0 && matchCount < limit;
+        if (ok && misses === 0) matchCount++;
+        if (visible) { shownCount++; visibleEls.push(row.el); }
       }
+      show(visibleEls);
 
       facets.forEach(function (facet, f) {
         facet.options.forEach(function (option) {
@@ -139,8 +159,17 @@
 
       var noun = rows.length === 1 ? " model" : " models";
       var filtered = terms.length > 0 || active.length > 0;
-      if (resultCount) resultCount.textContent = (filtered ? shownCount + " of " : "") + rows.length + noun;
-      if (empty) empty.hidden = shownCount > 0 || rows.length === 0;
+      var more = matchCount - shownCount;
+      if (resultCount) {
+        resultCount.textContent = (filtered ? matchCount + " of " : "") + rows.length + noun +
+          (more > 0 ? ", showing the first " + shownCount : "");
+      }
+      if (empty) empty.hidden = matchCount > 0 || rows.length === 0;
+      if (moreBar) {
+        moreBar.hidden = more <= 0;
+        if (moreButton) moreButton.textContent = "Show " + Math.min(more, pageSize) + " more";
+        if (allButton) allButton.textContent = "Show all " + matchCount;
+      }
     }
 
     /* URL state: ?q=text&task=a&task=b&sort=-updated (defaults omitted). */
@@ -186,6 +215,7 @@
     form.addEventListener("input", function (event) {
       if (event.target !== textInput) return;
       state.q = textInput.value;
+      limit = pageSize;
       update();
     });
 
@@ -196,6 +226,7 @@
       if (!facet) return;
       if (input.checked) facet.selected.add(input.value);
       else facet.selected.delete(input.value);
+      limit = pageSize;
       update();
     });
 
@@ -210,8 +241,12 @@
         facet.selected.clear();
         facet.options.forEach(function (option) { option.input.checked = false; });
       });
+      limit = pageSize;
       update();
     });
+
+    if (moreButton) moreButton.addEventListener("click", function () { limit += pageSize; filter(); });
+    if (allButton) allButton.addEventListener("click", function () { limit = Infinity; filter(); });
 
     sortHeaders.forEach(function (th, i) {
       var button = th.querySelector("button");
@@ -220,6 +255,7 @@
         if (state.key === sortKeys[i]) state.dir = -state.dir;
         else { state.key = sortKeys[i]; state.dir = FIRST_DIR[state.key] || 1; }
         applySort();
+        filter(); /* which rows come first changed */
         updateAriaSort();
         writeUrl();
       });
