@@ -267,7 +267,9 @@ def serve_edit(sites: Sites, edits: int = 3, timeout_s: float = 3600) -> tuple[J
     original = sites.edit_target.read_bytes()
     timings.unlink(missing_ok=True)  # a file left by an earlier run would be read as this one
     with open(sites.root / "serve.log", "wb") as log:
-        server = subprocess.Popen(cmd, cwd=sites.plugin, env=child_env(), stdout=log, stderr=subprocess.STDOUT)
+        # Ctrl-C stops the server even when this script runs in the background, where SIGINT is ignored.
+        server = subprocess.Popen(cmd, cwd=sites.plugin, env=child_env(), stdout=log, stderr=subprocess.STDOUT,
+                                  preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         try:
             first = _next_build(timings, 1, server, timeout_s)
             _wait_until_serving(port, server, timeout_s)  # it watches the files once it serves
@@ -277,7 +279,7 @@ def serve_edit(sites: Sites, edits: int = 3, timeout_s: float = 3600) -> tuple[J
                 rebuilds.append(_next_build(timings, edit + 1, server, timeout_s))
         finally:
             sites.edit_target.write_bytes(original)
-            server.send_signal(signal.SIGINT)
+            server.send_signal(signal.SIGINT)  # as Ctrl-C: MkDocs removes its temporary site
             try:
                 server.wait(timeout=60)
             except subprocess.TimeoutExpired:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -48,7 +49,8 @@ def serving(root: Path, port: int | None = None, ready: str = "Fraud") -> Iterat
     port = port or free_port()
     log = (root / "serve.log").open("a")
     server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-                              cwd=root, env=ENV, stdout=log, stderr=subprocess.STDOUT)
+                              cwd=root, env=ENV, stdout=log, stderr=subprocess.STDOUT,
+                              preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     base = f"http://127.0.0.1:{port}/"
 
     def up() -> bool:
@@ -61,7 +63,7 @@ def serving(root: Path, port: int | None = None, ready: str = "Fraud") -> Iterat
         wait_for(up)
         yield base
     finally:
-        server.terminate()
+        server.send_signal(signal.SIGINT)  # Ctrl-C: MkDocs removes its temporary site folder
         try:
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:

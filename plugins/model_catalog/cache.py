@@ -24,6 +24,7 @@ import orjson
 
 from ._version import __version__
 from .errors import CardError
+from .gcpause import collector_paused
 
 CACHE_FORMAT = 3
 FILE_NAME = "cards.json"
@@ -98,7 +99,8 @@ class CardCache:
 
     def _read(self, path: Path) -> dict[str, dict[str, Any]]:
         try:
-            stored = orjson.loads(path.read_bytes())  # 2x json's speed: a third of a warm `validate` is this
+            with collector_paused():
+                stored = orjson.loads(path.read_bytes())  # 2x json's speed: a third of a warm `validate` is this
         except (OSError, UnicodeDecodeError, ValueError):
             return {}
         if not isinstance(stored, dict) or stored.get("context") != self.context:

@@ -10,6 +10,7 @@ from pathlib import Path
 from .cache import CardCache
 from .card import Catalog
 from .errors import CardError
+from .gcpause import collector_paused
 from .loader import display_path, load_catalog
 from .registry import Registry, load_registry
 from .review import ReviewState, review_card, review_errors
@@ -50,6 +51,12 @@ def check_cards(settings: CatalogSettings, paths: list[Path] | None = None, *, s
     ``reuse`` is the cache of an earlier check in this process (``mkdocs serve``):
     its validation answers are taken from memory instead of the cache file.
     """
+    with collector_paused():  # thousands of cards and reviews, no cycles among them
+        return _check_cards(settings, paths, schema, today, root, workers, reuse)
+
+
+def _check_cards(settings: CatalogSettings, paths: list[Path] | None, schema: CardSchema | None,
+                 today: dt.date | None, root: Path | None, workers: int, reuse: CardCache | None) -> CheckedCatalog:
     schema = schema or CardSchema.load(settings.schema_extension_path)
     policy = settings.policy
     registry_path = settings.registry_path

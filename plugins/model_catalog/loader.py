@@ -12,6 +12,7 @@ from typing import Any, Iterable
 from .cache import CardCache, content_key, date_paths
 from .card import Card, Catalog
 from .errors import CardError, CatalogError
+from .gcpause import collector_paused
 from .schema import CardSchema, validation_for
 from .validate import Validation
 from .yamlsource import YamlError, decode_card_bytes, parse_yaml
@@ -132,8 +133,8 @@ def _parse_many(items: list[tuple[Path, str, bytes]], validation: Validation, ma
     _FORKED = (validation, max_bytes)
     chunks = [[(str(path), source, raw) for path, source, raw in items[index::workers]] for index in range(workers)]
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            parts = list(pool.map(_parse_chunk, chunks))
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool, collector_paused():
+            parts = list(pool.map(_parse_chunk, chunks))  # the cards' fields, unpickled here
     finally:
         _FORKED = None
     results: list[tuple[Card | None, list[CardError], list[list[str | int]] | None]] = [(None, [], None)] * len(items)

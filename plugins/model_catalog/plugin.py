@@ -186,6 +186,9 @@ class ModelCatalogPlugin(BasePlugin):
                 files.append(File.generated(config, path, abs_src_path=str(source), inclusion=InclusionLevel.NOT_IN_NAV))
             else:
                 files.append(File.generated(config, path, content=source, inclusion=InclusionLevel.NOT_IN_NAV))
+        # From here on only the rendered pages are needed. Letting go of the cards (millions of small
+        # objects in a large catalog) makes each of Python's garbage collections during MkDocs' work cheaper.
+        self.site = None
         return files
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:

@@ -25,6 +25,7 @@ from .cache import TextCache
 from .card import Card, Catalog
 from .errors import CardError
 from .export import EXPORTERS, write_catalog_json
+from .gcpause import collector_paused
 from .render import TemplateRenderer, compact_html, toc_of
 from .review import ReviewState
 from .views import card_view, index_view
@@ -218,6 +219,10 @@ class CatalogSite:
         there is much of it. Afterwards :attr:`outputs` says where each export
         and catalog.json is.
         """
+        with collector_paused():  # tens of thousands of pages, files and keys; rendering leaves little garbage
+            return self._render_all(edit_url, workers)
+
+    def _render_all(self, edit_url: Callable[[Card], str | None], workers: int) -> dict[str, RenderedPage]:
         rendered: dict[str, RenderedPage] = {}
         jobs: list[Job] = []
         for path, latest in self.redirects.items():
