@@ -61,8 +61,7 @@ def _check_cards(settings: CatalogSettings, paths: list[Path] | None, schema: Ca
     policy = settings.policy
     registry_path = settings.registry_path
     inside = bool(paths) and all(p.resolve().is_relative_to(settings.cards_path) for p in paths or [])
-    cache = CardCache(settings.cache_path, f"{schema.digest}|{settings.max_card_bytes}",
-                      previous=reuse)
+    cache = CardCache(settings.cache_path, f"{schema.digest}|{settings.max_card_bytes}", previous=reuse)
     catalog = load_catalog(paths or [settings.cards_path], schema=schema, root=root,
                            max_bytes=settings.max_card_bytes, exclude=[registry_path],
                            context=settings.cards_path if inside else None, cache=cache, workers=workers)
