@@ -222,11 +222,11 @@ def timed_build(site: Path, timings: Path) -> tuple[Measurement, Json]:
 def bench_edit(sites: Sites) -> Json:
     """The plugin's own work after one card's summary is changed (and re-approved), against a cold build's.
 
-    First as `mkdocs serve` does it, the target's case: a cold first build, then
-    three edits, each followed by its rebuild in the same process (the median one counts). Then as separate `mkdocs build`
-    runs: cold, warm, and the build after the edit, which only has the cache
-    on disk. The card is put back afterwards, so that later steps see the
-    generated cards.
+    First as `mkdocs serve` does it, the target's case: a cold first build,
+    then three edits, each followed by its rebuild in the same process (the
+    median one counts). Then as separate `mkdocs build` runs: cold, warm, and
+    the build after the edit, which only has the cache on disk. The card is
+    put back afterwards, so that later steps see the generated cards.
     """
     clear_cache(sites.plugin)
     cold, cold_plugin = timed_build(sites.plugin, sites.root / "timings-cold.json")
@@ -269,7 +269,7 @@ def serve_edit(sites: Sites, edits: int = 3, timeout_s: float = 3600) -> tuple[J
     with open(sites.root / "serve.log", "wb") as log:
         # Ctrl-C stops the server even when this script runs in the background, where SIGINT is ignored.
         server = subprocess.Popen(cmd, cwd=sites.plugin, env=child_env(), stdout=log, stderr=subprocess.STDOUT,
-                                  preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+                                  preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # noqa: PLW1509 - only a signal call
         try:
             first = _next_build(timings, 1, server, timeout_s)
             _wait_until_serving(port, server, timeout_s)  # it watches the files once it serves

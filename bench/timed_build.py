@@ -10,6 +10,7 @@ as opposed to MkDocs' (reading, rendering the theme, writing, search).
 runs ``mkdocs serve`` instead and appends one such line to TIMINGS.jsonl after
 each build (the first, and every rebuild after a change), until interrupted.
 """
+
 from __future__ import annotations
 
 import functools

@@ -361,6 +361,6 @@ def test_compacting_keeps_what_the_browser_renders_and_preformatted_text_exactly
                          "<p><code>a  \n   b</code> <span>x</span> <span>y</span></p>\n<script>if (a)\n    b()</script>\n</div>")
 
     def rendered_text(html: str) -> str:  # outside pre/code/script, a browser shows each run of white space as one space
-        return re.sub(r"\s+", " ", re.sub(r"<(pre|code|script)\b.*?</\1>", "", html, flags=re.S))
+        return re.sub(r"\s+", " ", re.sub(r"<(pre|code|script)\b.*?</\1>", "", html, flags=re.DOTALL))
 
     assert rendered_text(compacted) == rendered_text(page)

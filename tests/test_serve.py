@@ -50,7 +50,7 @@ def serving(root: Path, port: int | None = None, ready: str = "Fraud") -> Iterat
     log = (root / "serve.log").open("a")
     server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
                               cwd=root, env=ENV, stdout=log, stderr=subprocess.STDOUT,
-                              preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+                              preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # noqa: PLW1509 - only a signal call
     base = f"http://127.0.0.1:{port}/"
 
     def up() -> bool:

@@ -13,7 +13,6 @@ from .schema import CardSchema, SchemaError
 from .settings import CatalogSettings
 
 __all__ = [
-    "__version__",
     "ApprovalRefused",
     "Card",
     "CardError",
@@ -23,6 +22,7 @@ __all__ = [
     "CatalogError",
     "CatalogSettings",
     "SchemaError",
+    "__version__",
     "add_approval",
     "create_model_card",
     "load_card",

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from .value_rules import link_problem, unknown_licenses
 

@@ -12,7 +12,6 @@ from typing import Any, Iterable
 from .cache import CardCache, content_key, date_paths
 from .card import Card, Catalog
 from .errors import CardError, CatalogError
-from .gcpause import collector_paused
 from .schema import CardSchema, validation_for
 from .validate import Validation
 from .yamlsource import YamlError, decode_card_bytes, parse_yaml
@@ -120,7 +119,11 @@ def _parse_chunk(items: list[tuple[str, str, bytes]]) -> list[_Parsed]:
     return results
 
 
-def _parse_many(items: list[tuple[Path, str, bytes]], validation: Validation, max_bytes: int, workers: int
+_Miss = tuple[Path, str, bytes, str]
+"""A card file to check: its path, display path, bytes and content key."""
+
+
+def _parse_many(items: list[_Miss], validation: Validation, max_bytes: int, workers: int
                 ) -> list[tuple[Card | None, list[CardError], list[list[str | int]] | None]]:
     """Check the bytes of many card files, in ``workers`` forked processes when there are enough to pay off.
 
@@ -128,21 +131,20 @@ def _parse_many(items: list[tuple[Path, str, bytes]], validation: Validation, ma
     """
     if workers < 2 or len(items) < 200 or "fork" not in multiprocessing.get_all_start_methods():
         return [(*parse_card(raw, validation, path=path, source=source, max_bytes=max_bytes), None)
-                for path, source, raw in items]
+                for path, source, raw, _ in items]
     global _FORKED
     _FORKED = (validation, max_bytes)
-    chunks = [[(str(path), source, raw) for path, source, raw in items[index::workers]] for index in range(workers)]
+    chunks = [[(str(path), source, raw) for path, source, raw, _ in items[index::workers]] for index in range(workers)]
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool, collector_paused():
-            parts = list(pool.map(_parse_chunk, chunks))  # the cards' fields, unpickled here
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            parts = list(pool.map(_parse_chunk, chunks))
     finally:
         _FORKED = None
     results: list[tuple[Card | None, list[CardError], list[list[str | int]] | None]] = [(None, [], None)] * len(items)
     for index, part in enumerate(parts):
         for offset, (data, errors, digest, dates) in enumerate(part):
-            path, source, raw = items[index + offset * workers]
-            card = Card(path=path.absolute(), source=source, data=data,
-                        fingerprint=content_key(source.encode() + b"\0" + raw)) if data is not None else None
+            path, source, _, key = items[index + offset * workers]
+            card = Card(path=path.absolute(), source=source, data=data, fingerprint=key) if data is not None else None
             if card is not None and digest is not None:
                 card.__dict__["digest"] = digest  # fills the cached_property: computed in parallel
             results[index + offset * workers] = (card, errors, dates)
@@ -153,7 +155,7 @@ def _read_all(files: list[Path], root: Path | None, validation: Validation, max_
               cache: CardCache | None, workers: int) -> list[tuple[str, Card | None, list[CardError]]]:
     """Every file's card and errors, in order: from the cache where its content was seen, else checked now."""
     results: list[tuple[str, Card | None, list[CardError]] | None] = []
-    misses: list[tuple[int, Path, str, bytes]] = []
+    misses: list[tuple[int, _Miss]] = []
     for path in files:
         source = display_path(path, root)
         try:
@@ -172,13 +174,13 @@ def _read_all(files: list[Path], root: Path | None, validation: Validation, max_
                 card.__dict__["digest"] = cache.digests[key]  # type: ignore[union-attr]  # fills the cached_property
             results.append((source, card, errors))
         else:
-            misses.append((len(results), path, source, raw))
+            misses.append((len(results), (path, source, raw, key)))
             results.append(None)
-    checked = _parse_many([(path, source, raw) for _, path, source, raw in misses], validation, max_bytes, workers)
-    for (position, _, source, raw), (card, errors, dates) in zip(misses, checked):
+    checked = _parse_many([miss for _, miss in misses], validation, max_bytes, workers)
+    for (position, (_, source, _, key)), (card, errors, dates) in zip(misses, checked):
         results[position] = (source, card, errors)
         if cache is not None:
-            cache.put(content_key(source.encode() + b"\0" + raw), card.data if card else None, errors, dates)
+            cache.put(key, card.data if card else None, errors, dates)
     return [result for result in results if result is not None]
 
 

@@ -206,8 +206,7 @@ class ModelCatalogPlugin(BasePlugin):
         return self.compact(output[:start]) + rendered.html + self.compact(output[end:])
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Let go of this build's cards and pages now, not when `mkdocs serve` starts the next build."""
-        self.site = None
+        """Let go of this build's pages now, not when `mkdocs serve` starts the next build (the cards went in on_files)."""
         self.rendered = {}
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:

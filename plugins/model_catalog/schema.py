@@ -12,9 +12,9 @@ from typing import Any, Iterator
 
 import yaml
 
+from .yamlsource import SAFE_LOADER
+
 Rules = dict[str, Any]
-_YAML_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""libyaml's safe loader where PyYAML has it: the built-in schema is read on every run."""
 
 DRAFT = "draft"
 
@@ -110,7 +110,7 @@ class CardSchema:
     def builtin(cls, name: str) -> CardSchema:
         """Another built-in schema file of the same shape (the approvers registry's)."""
         text = _read_package_text(name)
-        data = yaml.load(text, Loader=_YAML_LOADER)
+        data = yaml.load(text, Loader=SAFE_LOADER)
         return cls(fields=data["fields"], documented_statuses=(), fraction_metrics=frozenset(),
                    sources=(f"built-in {name}",), _digest_text=text)
 
@@ -118,7 +118,7 @@ class CardSchema:
     def load(cls, extension: Path | None = None) -> CardSchema:
         """Load the built-in schema, with ``extension`` (a YAML file) merged over it."""
         text = _read_package_text("card.schema.yaml")
-        data = yaml.load(text, Loader=_YAML_LOADER)
+        data = yaml.load(text, Loader=SAFE_LOADER)  # libyaml: the built-in schema is read on every run
         sources = ["built-in card.schema.yaml"]
         digest_parts = [text]
         if extension is not None:

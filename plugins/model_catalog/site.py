@@ -48,7 +48,7 @@ or ``("export", path, None, cache key)``."""
 def _run_chunk(jobs: list[Job]) -> list[str | None]:
     """Render pages and exports in a forked worker, which stores them in the cache (see :meth:`CatalogSite.render_all`)."""
     assert _FORKED_SITE is not None
-    return [_FORKED_SITE.run_job(job, in_worker=True) for job in jobs]
+    return [_FORKED_SITE.run_job(job) for job in jobs]
 
 
 @dataclass
@@ -275,7 +275,7 @@ class CatalogSite:
         self.made[key] = done
         return done
 
-    def run_job(self, job: Job, *, in_worker: bool = False) -> str | None:
+    def run_job(self, job: Job) -> str | None:
         """Make one page or export and store it in the cache; returns a page's HTML, or an export that could not be stored."""
         kind, name, url, key = job
         if kind in ("page", "redirect"):

@@ -18,7 +18,8 @@ import yaml
 
 from .errors import CardError, FieldPath, format_path
 
-_FastLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+SAFE_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader where PyYAML has it, else the pure-Python one."""
 
 MAX_VALUES = 100_000
 """Values one document may expand to (bounds "billion laughs" aliases)."""
@@ -176,7 +177,7 @@ class _Builder:
 
 def parse_yaml(text: str) -> Located:
     """Parse one YAML document, raising :class:`YamlError` on anything we refuse."""
-    loader = _FastLoader(text)
+    loader = SAFE_LOADER(text)
     try:
         try:
             node = loader.get_single_node()
