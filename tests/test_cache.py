@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, mkdocs_build, run_cli, write_site
-from model_catalog.cache import FILE_NAME, CardCache
+from model_catalog.cache import FILE_NAME, SETTLED_NS, CardCache, file_stamp
 from model_catalog.gate import check_cards
 from model_catalog.settings import read_mkdocs_settings
 
@@ -111,6 +111,43 @@ def test_unknown_entries_are_dropped_when_saved(tmp_path: Path) -> None:
     cache.save()
     again = CardCache(tmp_path, "ctx")
     assert set(again.entries) == {"a"} and again.get("a") == ({"id": "x"}, [])
+
+
+def test_a_rebuild_saves_the_same_cache_a_fresh_run_saves(catalog: Path) -> None:
+    """A check that starts from an earlier one in the process (`mkdocs serve`) writes only new entries anew."""
+    settings = read_mkdocs_settings(catalog / "mkdocs.yml")
+    first = check_cards(settings, root=catalog)
+    path = catalog / "cards" / "fraud-detector" / "3.2.yaml"
+    path.write_text(path.read_text().replace("risk_tier: high", "risk_tier: medium"))
+    again = check_cards(settings, root=catalog, reuse=first.cache)
+    reused = cache_file(catalog).read_bytes()
+    cache_file(catalog).unlink()
+    fresh = check_cards(settings, root=catalog)
+    assert json.loads(reused) == json.loads(cache_file(catalog).read_bytes())
+    assert [error.message for error in again.errors] == [error.message for error in fresh.errors]
+    assert len(json.loads(reused)["entries"]) == len(again.catalog) == 15
+
+
+def test_a_settled_file_is_known_by_its_stamp_until_it_is_written(catalog: Path) -> None:
+    """Under `mkdocs serve` a card file not written since it was read is not read again; any write is seen,
+    even one that keeps the file's size and modification time."""
+    settings = read_mkdocs_settings(catalog / "mkdocs.yml")
+    path = catalog / "cards" / "fraud-detector" / "3.2.yaml"
+    source = "cards/fraud-detector/3.2.yaml"
+    fresh = check_cards(settings, root=catalog)
+    assert fresh.cache is not None and fresh.cache.known_key(path, source, file_stamp(path)) is None  # just written
+    time.sleep(SETTLED_NS / 1e9 + 0.1)
+    first = check_cards(settings, root=catalog, reuse=fresh.cache)
+    assert first.cache is not None
+    key = first.cache.known_key(path, source, file_stamp(path))
+    assert key == next(card.fingerprint for card in first.catalog if card.source == source)
+    assert first.cache.known_key(path, "elsewhere/3.2.yaml", file_stamp(path)) is None
+    before = path.stat()
+    path.write_text(path.read_text().replace("risk_tier: high", "risk_tier: ZZZZ"))  # the same size
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size and first.cache.known_key(path, source, file_stamp(path)) is None
+    again = check_cards(settings, root=catalog, reuse=first.cache)
+    assert any(error.file == source and error.path == "risk_tier" for error in again.errors)
 
 
 def site_files(site: Path) -> dict[str, bytes]:

@@ -17,6 +17,7 @@ from typing import Callable, Iterator
 
 import pytest
 from conftest import ENV, with_approval, write_site
+from model_catalog.cache import SETTLED_NS
 from test_build import card
 
 
@@ -117,6 +118,7 @@ def test_serve_rebuilds_give_the_site_a_fresh_server_gives(tmp_path: Path) -> No
     """A rebuild reuses what the build before made in memory: after edits, every file is what a cold start makes."""
     write_site(tmp_path, {"fraud/1.0.yaml": card(), "fraud/2.0.yaml": card(version="2.0"),
                           "churn/1.0.yaml": card(id="churn", name="Churn")})
+    time.sleep(SETTLED_NS / 1e9 + 0.1)  # old enough that rebuilds know unchanged cards by their file stamps
     port = free_port()
 
     def snapshot(base: str) -> dict[str, str]:

@@ -76,12 +76,30 @@ def _restore_dates(data: dict[str, Any], paths: list[list[str | int]]) -> dict[s
     return data
 
 
+FileStamp = tuple[int, int, int, int, int]
+"""What changes when a file is written: its device, inode, size, and modification and change times (ns)."""
+
+SETTLED_NS = 2_000_000_000
+"""How long ago a file must have been changed for its stamp to be trusted: a file changed again within the
+file system's clock tick keeps its stamp ("racy" files, as git calls them); such a file is simply read."""
+
+
+def file_stamp(path: Path) -> FileStamp | None:
+    """The :data:`FileStamp` of ``path``; None if it cannot be read."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+
+
 class CardCache:
     """Results of validating card file contents, by content hash."""
 
     def __init__(self, folder: Path | None, context: str, previous: CardCache | None = None):
         """The cache in ``folder``; or, when ``previous`` (an earlier run in this process) had the same folder
-        and context, its entries, already decoded (``mkdocs serve`` rebuilds)."""
+        and context, its entries, already decoded (``mkdocs serve`` rebuilds), and the content keys of the
+        files it read (:meth:`known_key`)."""
         self.path = folder / FILE_NAME if folder else None
         self.context = f"{CACHE_FORMAT}|{__version__}|{context}"
         self.entries: dict[str, dict[str, Any]] = {}
@@ -89,13 +107,31 @@ class CardCache:
         self.seen: set[str] = set()
         """Keys looked up or stored this run: what :meth:`save` keeps."""
         self.dirty = False
+        self.stamps: dict[tuple[str, str], tuple[FileStamp, str]] = {}
+        """The stamp and content key of each card file read in this process, by path and display path."""
+        self._encoded: dict[str, bytes] = {}
+        """Entries as :meth:`save` last wrote them, by key, while unchanged: a rebuild encodes only new ones."""
         if self.path is None:
             return
         if previous is not None and (previous.path, previous.context) == (self.path, self.context):
             self.entries = {key: previous.entries[key] for key in previous.seen if key in previous.entries}
             self.digests = {key: previous.digests[key] for key in previous.seen if key in previous.digests}
+            self._encoded = {key: previous._encoded[key] for key in self.entries if key in previous._encoded}
+            self.stamps = previous.stamps
         else:
             self.entries = self._read(self.path)
+
+    def known_key(self, path: Path, source: str, stamp: FileStamp | None) -> str | None:
+        """The content key of ``path`` (shown as ``source``) as this process last read it, if not written since."""
+        known = self.stamps.get((str(path), source))
+        return known[1] if known is not None and stamp is not None and known[0] == stamp else None
+
+    def stamp(self, path: Path, source: str, stamp: FileStamp | None, key: str, read_at_ns: int) -> None:
+        """Remember that ``path``, with ``stamp`` when read at ``read_at_ns``, had content ``key``."""
+        if stamp is not None and max(stamp[3], stamp[4]) < read_at_ns - SETTLED_NS:
+            self.stamps[str(path), source] = (stamp, key)
+        else:
+            self.stamps.pop((str(path), source), None)
 
     def _read(self, path: Path) -> dict[str, dict[str, Any]]:
         try:
@@ -132,6 +168,7 @@ class CardCache:
         entry = self.entries.get(key)
         if entry is not None and "data" in entry and entry.get("digest") != digest:
             entry["digest"] = digest
+            self._encoded.pop(key, None)
             self.dirty = True
 
     def put(self, key: str, data: dict[str, Any] | None, errors: list[CardError],
@@ -147,6 +184,7 @@ class CardCache:
                 return
             # Shared with the card, not copied: save() writes its dates as text.
             self.entries[key] = {"data": data, "dates": dates}
+        self._encoded.pop(key, None)
         self.seen.add(key)
         self.dirty = True
 
@@ -154,11 +192,17 @@ class CardCache:
         """Write the entries seen this run, atomically; failures are ignored (the cache is only a hint)."""
         if self.path is None or not (self.dirty or set(self.entries) != self.seen):
             return
-        entries = {key: entry for key, entry in self.entries.items() if key in self.seen}
+        encoded = {}
         try:
-            text = orjson.dumps({"context": self.context, "entries": entries})  # dates become YYYY-MM-DD
+            for key, entry in self.entries.items():
+                if key in self.seen:
+                    encoded[key] = self._encoded.get(key) or orjson.dumps(entry)  # dates become YYYY-MM-DD
         except (TypeError, ValueError):  # a value JSON cannot hold: keep the previous file
             return
+        self._encoded = encoded
+        # The keys are hexadecimal digests: nothing in them needs escaping.
+        text = b"".join([b'{"context":', orjson.dumps(self.context), b',"entries":{',
+                         b",".join(b'"%s":%s' % (key.encode(), entry) for key, entry in encoded.items()), b"}}"])
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
@@ -190,12 +234,20 @@ class TextCache:
     size, written in their name, is checked instead.
     """
 
-    def __init__(self, folder: Path | None, context: str):
+    def __init__(self, folder: Path | None, context: str, previous: TextCache | None = None):
+        """The cache in ``folder``; with ``previous``, an earlier run's in this process on the same folder
+        (``mkdocs serve``), its listing of the folder and the file texts it read are taken over."""
         self.folder = folder / "text" if folder else None
         self.context = hashlib.sha256(f"{CACHE_FORMAT}|{__version__}|{context}".encode()).hexdigest()
         self.used: set[str] = set()
         self.memory: dict[str, str] = {}
+        self.texts: dict[str, str] = {}
+        """File texts read by :meth:`file_text`, by key."""
         self._files: dict[str, tuple[Path, int]] | None = None
+        self._texts_before: dict[str, str] = {}
+        if previous is not None and (previous.folder, previous.context) == (self.folder, self.context):
+            self._files = previous._files
+            self._texts_before = previous.texts
 
     def key(self, *parts: Any) -> str:
         """A key for text made from ``parts`` (any JSON-able values)."""
@@ -252,6 +304,20 @@ class TextCache:
         except OSError:
             return None
 
+    def file_text(self, key: str) -> str | None:
+        """The text of the file :meth:`put_file` stored for ``key``, read once in this process; None if not whole."""
+        path = self.file(key)
+        if path is None:
+            return None
+        text = self.texts.get(key) or self._texts_before.get(key)
+        if text is None:
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                return None
+        self.texts[key] = text
+        return text
+
     def put_file(self, key: str, write: Callable[[TextIO], None]) -> Path | None:
         """Store what ``write`` writes as a file of its own; None when there is no folder or it cannot be written."""
         self.used.add(key)
@@ -295,8 +361,16 @@ class TextCache:
 
     def prune(self) -> None:
         """Delete the entries this build did not use, so the folder does not grow without bound."""
-        if self.folder is None or not self.folder.is_dir():
+        if self.folder is None:
             return
-        for path in self.folder.glob("*/*"):
-            if path.name.partition(".")[0] not in self.used:
-                path.unlink(missing_ok=True)
+        try:
+            for sub in os.scandir(self.folder):
+                if sub.is_dir():
+                    for entry in os.scandir(sub.path):
+                        if entry.name.partition(".")[0] not in self.used:
+                            with contextlib.suppress(OSError):
+                                os.unlink(entry.path)
+        except OSError:
+            pass
+        if self._files is not None:
+            self._files = {key: found for key, found in self._files.items() if key in self.used}

@@ -5,11 +5,13 @@ from __future__ import annotations
 import functools
 import multiprocessing
 import os
+import time
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
-from .cache import CardCache, content_key, date_paths
+from .cache import CardCache, content_key, date_paths, file_stamp
 from .card import Card, Catalog
 from .errors import CardError, CatalogError
 from .schema import CardSchema, validation_for
@@ -38,6 +40,31 @@ def display_path(path: Path, root: Path | None = None) -> str:
         return path.as_posix()
 
 
+def _card_entries(folder: str) -> Iterator[os.DirEntry[str]]:
+    """The card files under ``folder``, sorted by path, as directory entries; hidden names and links to
+    folders are skipped, and unreadable folders too, as ``os.walk`` does."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError:
+        return
+    subfolders = []
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            continue
+        if is_dir:
+            if not entry.is_symlink():
+                subfolders.append(entry.path)
+        elif entry.name.endswith(CARD_SUFFIXES):
+            yield entry
+    for subfolder in subfolders:  # a folder's files before its subfolders', as os.walk gives them
+        yield from _card_entries(subfolder)
+
+
 def find_card_files(paths: Iterable[Path], exclude: Iterable[Path] = (), root: Path | None = None
                     ) -> tuple[list[Path], list[CardError]]:
     """Every card file under ``paths`` (files or folders), sorted; symlinks leaving a folder are refused."""
@@ -54,19 +81,16 @@ def find_card_files(paths: Iterable[Path], exclude: Iterable[Path] = (), root: P
             problems.append(CardError(display_path(start, root), 0, 0, "", "no such file or folder"))
             continue
         top = start.resolve()
-        for folder, dirs, files in os.walk(start, followlinks=False):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in sorted(files):
-                path = Path(folder) / name
-                if name.startswith(".") or not name.endswith(CARD_SUFFIXES) or (
-                        name in excluded_names and path.resolve() in excluded):
-                    continue
-                if path.is_symlink() and not path.resolve().is_relative_to(top):
-                    problems.append(CardError(display_path(path, root), 0, 0, "",
-                                              f"is a link to {path.resolve()}, outside {display_path(top, root)}; "
-                                              "copy the card into the folder instead"))
-                    continue
-                found.append(path)
+        for entry in _card_entries(str(start)):
+            path = Path(entry.path)
+            if entry.name in excluded_names and path.resolve() in excluded:
+                continue
+            if entry.is_symlink() and not path.resolve().is_relative_to(top):
+                problems.append(CardError(display_path(path, root), 0, 0, "",
+                                          f"is a link to {path.resolve()}, outside {display_path(top, root)}; "
+                                          "copy the card into the folder instead"))
+                continue
+            found.append(path)
     return sorted(dict.fromkeys(found)), problems
 
 
@@ -153,21 +177,35 @@ def _parse_many(items: list[_Miss], validation: Validation, max_bytes: int, work
 
 def _read_all(files: list[Path], root: Path | None, validation: Validation, max_bytes: int,
               cache: CardCache | None, workers: int) -> list[tuple[str, Card | None, list[CardError]]]:
-    """Every file's card and errors, in order: from the cache where its content was seen, else checked now."""
+    """Every file's card and errors, in order: from the cache where its content was seen, else checked now.
+
+    A file this process read before and that has not been written since is not read again (``mkdocs serve``).
+    """
     results: list[tuple[str, Card | None, list[CardError]] | None] = []
     misses: list[tuple[int, _Miss]] = []
+    read_at = time.time_ns()
     for path in files:
         source = display_path(path, root)
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            results.append((source, None, [CardError(source, 0, 0, "", f"cannot read the file: {exc.strerror}")]))
-            continue
-        key = content_key(source.encode() + b"\0" + raw)
-        cached = cache.get(key) if cache is not None else None
+        stamp = file_stamp(path) if cache is not None else None
+        key = cache.known_key(path, source, stamp) if cache is not None else None
+        cached = cache.get(key) if cache is not None and key is not None else None
+        raw = b""
+        if cached is None or not _plausible(cached, validation):
+            try:
+                raw = path.read_bytes()
+            except OSError as exc:
+                results.append((source, None, [CardError(source, 0, 0, "", f"cannot read the file: {exc.strerror}")]))
+                continue
+            key = content_key(source.encode() + b"\0" + raw)
+            cached = cache.get(key) if cache is not None else None
+            if cache is not None:
+                cache.stamp(path, source, stamp, key, read_at)
+            if cached is not None and not _plausible(cached, validation):
+                cached = None
+        assert key is not None
         if cache is not None:
             cache.seen.add(key)
-        if cached is not None and _plausible(cached, validation):
+        if cached is not None:
             data, errors = cached
             card = Card(path=path.absolute(), source=source, data=data, fingerprint=key) if data is not None else None
             if card is not None and key in cache.digests:  # type: ignore[union-attr]

@@ -6,8 +6,10 @@ Only MkDocs' public plugin API is used, so forks that load MkDocs plugins
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import posixpath
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,7 @@ from mkdocs.structure.toc import get_toc
 from .cache import CardCache, TextCache
 from .errors import format_text
 from .gate import check_cards
+from .gcpause import collector_paused
 from .json_schema import card_json_schema
 from .reference import expand_markers
 from .render import Compactor, TemplateProblem, TemplateRenderer, compact_html
@@ -34,16 +37,37 @@ from .site import CatalogSite, RenderedPage
 log = get_plugin_logger(__name__)
 
 
+@functools.lru_cache(maxsize=16384)  # one per model folder
+def _relative_folder(folder: str, docs_dir: str) -> str:
+    relative = Path(os.path.relpath(folder, Path(docs_dir).resolve())).as_posix()
+    return "" if relative == "." else relative
+
+
+def _docs_relative(card_path: Path, config: MkDocsConfig) -> str:
+    """A card file's path relative to docs_dir, as MkDocs' ``edit_uri`` of a page (each folder's computed once)."""
+    folder, name = os.path.split(card_path)
+    return posixpath.join(_relative_folder(folder, config.docs_dir), name)
+
+
 def _edit_url(card_path: Path, config: MkDocsConfig) -> str | None:
     """The "edit" link of a card's YAML file, built from repo_url and edit_uri as MkDocs builds page links."""
     if not config.repo_url or not (config.edit_uri or config.edit_uri_template):
         return None
-    path = Path(os.path.relpath(card_path, Path(config.docs_dir).resolve())).as_posix()
+    path = _docs_relative(card_path, config)
     if config.edit_uri_template:
         uri = config.edit_uri_template.format(path=path, path_noext=path.rsplit(".", 1)[0])
     else:
         uri = config.edit_uri.rstrip("/") + "/" + path
     return urljoin(config.repo_url.rstrip("/") + "/", uri)
+
+
+def _find_whole(text: str, part: str) -> int:
+    """``text.find(part)`` for a long ``part``: its start looked for, then the rest compared (a tenth of the time)."""
+    head = part[:128]
+    start = text.find(head)
+    while start >= 0 and not text.startswith(part, start):
+        start = text.find(head, start + 1)
+    return start
 
 
 def _config_scheme() -> tuple[tuple[str, Any], ...]:
@@ -68,6 +92,8 @@ class _Reusable:
     """Rendered pages and redirects, by cache key."""
     renderer: TemplateRenderer
     """Its compiled templates, while no template file changed."""
+    text_cache: TextCache
+    """Its listing of the cache folder, and the card.json texts catalog.json is made from."""
 
 
 class ModelCatalogPlugin(BasePlugin):
@@ -125,7 +151,12 @@ class ModelCatalogPlugin(BasePlugin):
         """
         if not self.config["enabled"] or self.settings is None:
             return
-        settings = self.settings
+        # Thousands of cards, pages and files that form no cycles: a collection started here would walk them
+        # all, and every object MkDocs keeps from its last build, for nothing.
+        with collector_paused():
+            self._prepare(self.settings, config)
+
+    def _prepare(self, settings: CatalogSettings, config: MkDocsConfig) -> None:
         last = self.last_build
         self.compact.next_build()
         if settings.templates_path and not settings.templates_path.is_dir():
@@ -148,9 +179,11 @@ class ModelCatalogPlugin(BasePlugin):
                            include_drafts=self.include_drafts, directory_urls=config.use_directory_urls,
                            problems=blocking, reviews=checked.reviews, index_page_size=settings.index_page_size,
                            json_schema=json.dumps(card_json_schema(schema), indent=2, ensure_ascii=False),
-                           cache=TextCache(settings.cache_path, schema.digest), reuse=last.made if last else None)
+                           cache=TextCache(settings.cache_path, schema.digest, previous=last.text_cache if last else None),
+                           reuse=last.made if last else None)
         docs_dir = Path(config.docs_dir)
-        for src_uri in site.pages:
+        clash_possible = not site.prefix or (docs_dir / site.prefix).is_dir()
+        for src_uri in site.pages if clash_possible else ():
             if (docs_dir / src_uri).exists():
                 raise PluginError(f"{src_uri} in docs_dir has the path of a catalog page; "
                                   "remove it or change the plugin's `prefix`")
@@ -162,7 +195,7 @@ class ModelCatalogPlugin(BasePlugin):
         site.cache.prune()
         self.site = site
         if self.command == "serve":
-            self.last_build = _Reusable(checked.cache, site.made, renderer) if checked.cache else None
+            self.last_build = _Reusable(checked.cache, site.made, renderer, site.cache) if checked.cache else None
         for url in site.asset_urls():
             target = config.extra_css if url.endswith(".css") else config.extra_javascript
             if url not in [str(item) for item in target]:
@@ -171,25 +204,28 @@ class ModelCatalogPlugin(BasePlugin):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         if self.site is None:
             return files
-        docs_dir = Path(config.docs_dir).resolve()
+        with collector_paused():  # thousands of File objects, as in on_pre_build
+            self._add_files(files, self.site, config)
+        # From here on only the rendered pages are needed. Letting go of the cards (millions of small
+        # objects in a large catalog) makes each of Python's garbage collections during MkDocs' work cheaper.
+        self.site = None
+        return files
+
+    def _add_files(self, files: Files, site: CatalogSite, config: MkDocsConfig) -> None:
         taken = {file.dest_uri for file in files}
-        for page in self.site.pages.values():
+        for page in site.pages.values():
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             file = File.generated(config, page.src_uri, content=page.markdown(), inclusion=inclusion)
             if page.card is not None and self.settings is not None and self.settings.edit_cards:
-                file.edit_uri = Path(os.path.relpath(page.card.path, docs_dir)).as_posix()
+                file.edit_uri = _docs_relative(page.card.path, config)
             files.append(file)
-        for path, source in [*self.site.files.items(), *self.site.outputs.items()]:
+        for path, source in [*site.files.items(), *site.outputs.items()]:
             if path in taken:  # the site's own files win, e.g. a page of its own at a model's URL
                 continue
             if isinstance(source, Path):  # an export in the cache, copied by MkDocs: never all in memory
                 files.append(File.generated(config, path, abs_src_path=str(source), inclusion=InclusionLevel.NOT_IN_NAV))
             else:
                 files.append(File.generated(config, path, content=source, inclusion=InclusionLevel.NOT_IN_NAV))
-        # From here on only the rendered pages are needed. Letting go of the cards (millions of small
-        # objects in a large catalog) makes each of Python's garbage collections during MkDocs' work cheaper.
-        self.site = None
-        return files
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         """The theme's white space squeezed out of catalog pages: they are many, and it is a tenth of their weight.
@@ -199,7 +235,7 @@ class ModelCatalogPlugin(BasePlugin):
         rendered = self.rendered.get(page.file.src_uri)
         if rendered is None:
             return output
-        start = output.find(rendered.html)
+        start = _find_whole(output, rendered.html)
         if start < 0:  # another plugin changed the content after us
             return compact_html(output)
         end = start + len(rendered.html)

@@ -9,7 +9,9 @@ copies into the site, so they are never all in memory.
 
 from __future__ import annotations
 
+import functools
 import io
+import json
 import multiprocessing
 import os
 import posixpath
@@ -69,9 +71,13 @@ class SitePage:
     def markdown(self) -> str:
         """The page's Markdown: front matter only; the body is rendered from templates."""
         # Themes print the title unescaped (MkDocs' Jinja has no autoescape): escape it here.
-        front = yaml.dump({"title": str(escape(self.title)), **self.meta}, Dumper=_DUMPER, allow_unicode=True,
-                          sort_keys=True)
-        return f"---\n{front}---\n"
+        return _front_matter(str(escape(self.title)), json.dumps(self.meta, sort_keys=True))
+
+
+@functools.lru_cache(maxsize=65536)  # a rebuild of `mkdocs serve` finds almost all of them here
+def _front_matter(title: str, meta: str) -> str:
+    front = yaml.dump({"title": title, **json.loads(meta)}, Dumper=_DUMPER, allow_unicode=True, sort_keys=True)
+    return f"---\n{front}---\n"
 
 
 @dataclass
@@ -311,13 +317,8 @@ class CatalogSite:
         stored = self.outputs.get(path)
         if isinstance(stored, str):
             return stored
-        found = self.cache.file(key)
-        if found is not None:
-            try:
-                return found.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                pass
-        return EXPORTERS[export](card)
+        text = self.cache.file_text(key)
+        return text if text is not None else EXPORTERS[export](card)
 
     def _catalog_json(self) -> Path | str:
         """catalog.json, from the cache if no card, URL or draft setting changed; made from the card.json texts if not."""
