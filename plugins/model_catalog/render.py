@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
 
 from .charts import format_number
 from .markdown_text import render_markdown
@@ -136,5 +135,8 @@ class Compactor:
 
 
 def toc_of(html: str) -> list[tuple[str, str]]:
-    """(id, title) of each ``<h2 id>`` section of rendered page HTML."""
-    return [(anchor, Markup(_TAGS.sub("", title)).strip()) for anchor, title in _H2.findall(html)]
+    """(id, title) of each ``<h2 id>`` section of rendered page HTML; the title is HTML, as MkDocs' own.
+
+    Plain strings, not Markup: the garbage collector does not track them, and a large catalog keeps tens of thousands.
+    """
+    return [(anchor, _TAGS.sub("", title).strip()) for anchor, title in _H2.findall(html)]
