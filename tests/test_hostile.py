@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -10,6 +12,7 @@ import pytest
 from conftest import mkdocs_build, run_cli, write_site
 from model_catalog import load_catalog
 from model_catalog.errors import format_text
+from model_catalog.yamlsource import YamlError, parse_yaml
 from test_build import card
 
 DRAFT = "id: ocr\nname: OCR\nversion: '1.2'\nstatus: draft\nowners: [{name: Ada Lovelace, email: ada@example.com}]\n"
@@ -28,6 +31,20 @@ def test_deep_nesting_is_refused_quickly(tmp_path: Path) -> None:
     text = errors_of(tmp_path, {"deep.yaml": DRAFT + "tags: " + "[" * 5000 + "]" * 5000 + "\n"})
     assert "cards/deep.yaml:6:" in text and "nested too deeply" in text
     assert time.monotonic() - started < 10
+
+
+@pytest.mark.parametrize("frames_used", [0, 3 / 4, 1])
+def test_deep_nesting_is_located_however_little_stack_is_left(frames_used: float) -> None:
+    # libyaml's composer recurses in Python frames, so with little stack left it fails before our depth check.
+    def after(frames: int) -> tuple[int, int, str]:
+        if frames > 0:
+            return after(frames - 1)
+        with pytest.raises(YamlError) as raised:
+            parse_yaml(DRAFT + "tags: " + "[" * 5000 + "]" * 5000 + "\n")
+        return raised.value.line, raised.value.column, raised.value.message
+
+    spare = sys.getrecursionlimit() - len(inspect.stack(0)) - 100
+    assert after(int(spare * frames_used)) == (6, 71, "the document is nested too deeply (more than 64 levels)")
 
 
 def test_a_megabyte_in_one_field_is_refused(tmp_path: Path) -> None:

@@ -70,7 +70,7 @@ class YamlError(Exception):
         return CardError(file, self.line, self.column, format_path(self.path), self.message)
 
 
-def _mark(node: yaml.Node) -> tuple[int, int]:
+def _mark(node: yaml.Node | yaml.Event) -> tuple[int, int]:
     return (node.start_mark.line + 1, node.start_mark.column + 1)
 
 
@@ -92,12 +92,34 @@ def _syntax_error(text: str) -> YamlError:
     except yaml.YAMLError as exc:
         return YamlError(1, 1, f"YAML syntax error: {exc}")
     except RecursionError:
-        return _too_deep()
+        return _too_deep(text)
     return YamlError(1, 1, "YAML syntax error")
 
 
-def _too_deep(line: int = 1, column: int = 1) -> YamlError:
-    return YamlError(line, column, f"the document is nested too deeply (more than {MAX_DEPTH} levels)")
+TOO_DEEP = f"the document is nested too deeply (more than {MAX_DEPTH} levels)"
+_OPENS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_CLOSES = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+def _too_deep(text: str) -> YamlError:
+    """Point at the first collection nested too deeply, found with the parser's events (which never recurse).
+
+    Composing a deep document can run out of Python stack before the builder's own depth check, and how much stack
+    is left depends on the caller, so the place is found again here rather than taken from where the stack ran out.
+    """
+    line, column, depth = 1, 1, 0
+    try:
+        for event in yaml.parse(text, Loader=SAFE_LOADER):
+            if isinstance(event, _OPENS):
+                depth += 1
+                if depth > MAX_DEPTH + 1:  # the root collection sits at depth 1 with an empty field path
+                    line, column = _mark(event)
+                    break
+            elif isinstance(event, _CLOSES):
+                depth -= 1
+    except yaml.YAMLError:
+        pass
+    return YamlError(line, column, TOO_DEEP)
 
 
 class _Builder:
@@ -115,7 +137,7 @@ class _Builder:
             raise YamlError(*_mark(node), f"the document expands to more than {MAX_VALUES:,} values; "
                             "remove the aliases (*name) that repeat large parts of it")
         if len(path) > MAX_DEPTH:
-            raise _too_deep(*_mark(node))
+            raise YamlError(*_mark(node), TOO_DEEP)
         if id(node) in self.active:
             raise YamlError(*_mark(node), "an alias refers to a value that contains it; remove the alias", path)
         self.located.value_marks.setdefault(path, _mark(node))
@@ -184,14 +206,14 @@ def parse_yaml(text: str) -> Located:
         except yaml.YAMLError:
             raise _syntax_error(text) from None
         except RecursionError:
-            raise _too_deep() from None
+            raise _too_deep(text) from None
         if node is None:
             raise YamlError(1, 1, "the file is empty; a card is a YAML mapping of fields such as `id:` and `name:`")
         builder = _Builder(loader)
         try:
             builder.located.data = builder.build(node, ())
         except RecursionError:
-            raise _too_deep(*_mark(node)) from None
+            raise _too_deep(text) from None
         return builder.located
     finally:
         loader.dispose()
