@@ -41,8 +41,8 @@ def display_path(path: Path, root: Path | None = None) -> str:
 
 
 def _card_entries(folder: str) -> Iterator[os.DirEntry[str]]:
-    """The card files under ``folder``, sorted by path, as directory entries; hidden names and links to
-    folders are skipped, and unreadable folders too, as ``os.walk`` does."""
+    """The card files under ``folder`` as directory entries, each folder's own files (by name) before its
+    subfolders'; hidden names and links to folders are skipped, and unreadable folders too, as ``os.walk`` does."""
     try:
         with os.scandir(folder) as listing:
             entries = sorted(listing, key=lambda entry: entry.name)
@@ -61,7 +61,7 @@ def _card_entries(folder: str) -> Iterator[os.DirEntry[str]]:
                 subfolders.append(entry.path)
         elif entry.name.endswith(CARD_SUFFIXES):
             yield entry
-    for subfolder in subfolders:  # a folder's files before its subfolders', as os.walk gives them
+    for subfolder in subfolders:
         yield from _card_entries(subfolder)
 
 
