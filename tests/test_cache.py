@@ -113,13 +113,15 @@ def test_unknown_entries_are_dropped_when_saved(tmp_path: Path) -> None:
     assert set(again.entries) == {"a"} and again.get("a") == ({"id": "x"}, [])
 
 
-def test_a_rebuild_saves_the_same_cache_a_fresh_run_saves(catalog: Path) -> None:
-    """A check that starts from an earlier one in the process (`mkdocs serve`) writes only new entries anew."""
+@pytest.mark.parametrize("remember", [True, False])
+def test_a_rebuild_saves_the_same_cache_a_fresh_run_saves(catalog: Path, remember: bool) -> None:
+    """A check that starts from an earlier one in the process (`mkdocs serve`) writes only new entries anew
+    (or, when the earlier one did not remember their encodings, all of them)."""
     settings = read_mkdocs_settings(catalog / "mkdocs.yml")
-    first = check_cards(settings, root=catalog)
+    first = check_cards(settings, root=catalog, remember=remember)
     path = catalog / "cards" / "fraud-detector" / "3.2.yaml"
     path.write_text(path.read_text().replace("risk_tier: high", "risk_tier: medium"))
-    again = check_cards(settings, root=catalog, reuse=first.cache)
+    again = check_cards(settings, root=catalog, reuse=first.cache, remember=remember)
     reused = cache_file(catalog).read_bytes()
     cache_file(catalog).unlink()
     fresh = check_cards(settings, root=catalog)

@@ -96,10 +96,12 @@ def file_stamp(path: Path) -> FileStamp | None:
 class CardCache:
     """Results of validating card file contents, by content hash."""
 
-    def __init__(self, folder: Path | None, context: str, previous: CardCache | None = None):
+    def __init__(self, folder: Path | None, context: str, previous: CardCache | None = None, remember: bool = False):
         """The cache in ``folder``; or, when ``previous`` (an earlier run in this process) had the same folder
         and context, its entries, already decoded (``mkdocs serve`` rebuilds), and the content keys of the
-        files it read (:meth:`known_key`)."""
+        files it read (:meth:`known_key`). With ``remember``, :meth:`save` also keeps each entry's encoding
+        for such a next run (memory a single run does not spend)."""
+        self.remember = remember
         self.path = folder / FILE_NAME if folder else None
         self.context = f"{CACHE_FORMAT}|{__version__}|{context}"
         self.entries: dict[str, dict[str, Any]] = {}
@@ -199,7 +201,8 @@ class CardCache:
                     encoded[key] = self._encoded.get(key) or orjson.dumps(entry)  # dates become YYYY-MM-DD
         except (TypeError, ValueError):  # a value JSON cannot hold: keep the previous file
             return
-        self._encoded = encoded
+        if self.remember:
+            self._encoded = encoded
         # The keys are hexadecimal digests: nothing in them needs escaping.
         text = b"".join([b'{"context":', orjson.dumps(self.context), b',"entries":{',
                          b",".join(b'"%s":%s' % (key.encode(), entry) for key, entry in encoded.items()), b"}}"])
@@ -234,15 +237,17 @@ class TextCache:
     size, written in their name, is checked instead.
     """
 
-    def __init__(self, folder: Path | None, context: str, previous: TextCache | None = None):
+    def __init__(self, folder: Path | None, context: str, previous: TextCache | None = None, remember: bool = False):
         """The cache in ``folder``; with ``previous``, an earlier run's in this process on the same folder
-        (``mkdocs serve``), its listing of the folder and the file texts it read are taken over."""
+        (``mkdocs serve``), its listing of the folder and the file texts it read are taken over. With
+        ``remember``, :meth:`file_text` keeps what it reads for such a next run."""
+        self.remember = remember
         self.folder = folder / "text" if folder else None
         self.context = hashlib.sha256(f"{CACHE_FORMAT}|{__version__}|{context}".encode()).hexdigest()
         self.used: set[str] = set()
         self.memory: dict[str, str] = {}
         self.texts: dict[str, str] = {}
-        """File texts read by :meth:`file_text`, by key."""
+        """File texts read by :meth:`file_text`, by key, when remembered."""
         self._files: dict[str, tuple[Path, int]] | None = None
         self._texts_before: dict[str, str] = {}
         if previous is not None and (previous.folder, previous.context) == (self.folder, self.context):
@@ -305,7 +310,8 @@ class TextCache:
             return None
 
     def file_text(self, key: str) -> str | None:
-        """The text of the file :meth:`put_file` stored for ``key``, read once in this process; None if not whole."""
+        """The text of the file :meth:`put_file` stored for ``key``; None if not whole. Read once in this process
+        when remembered."""
         path = self.file(key)
         if path is None:
             return None
@@ -315,7 +321,8 @@ class TextCache:
                 text = path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):
                 return None
-        self.texts[key] = text
+        if self.remember:
+            self.texts[key] = text
         return text
 
     def put_file(self, key: str, write: Callable[[TextIO], None]) -> Path | None:

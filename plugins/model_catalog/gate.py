@@ -45,23 +45,26 @@ class CheckedCatalog:
 
 def check_cards(settings: CatalogSettings, paths: list[Path] | None = None, *, schema: CardSchema | None = None,
                 today: dt.date | None = None, root: Path | None = None, workers: int = 1,
-                reuse: CardCache | None = None) -> CheckedCatalog:
+                reuse: CardCache | None = None, remember: bool = False) -> CheckedCatalog:
     """Load, validate and review the cards of ``settings`` (or only those under ``paths``).
 
     ``reuse`` is the cache of an earlier check in this process (``mkdocs serve``):
     its validation answers are taken from memory instead of the cache file.
+    ``remember`` makes this check's cache keep what such a later check reuses.
     """
     with collector_paused():  # thousands of cards and reviews, no cycles among them
-        return _check_cards(settings, paths, schema, today, root, workers, reuse)
+        return _check_cards(settings, paths, schema, today, root, workers, reuse, remember)
 
 
 def _check_cards(settings: CatalogSettings, paths: list[Path] | None, schema: CardSchema | None,
-                 today: dt.date | None, root: Path | None, workers: int, reuse: CardCache | None) -> CheckedCatalog:
+                 today: dt.date | None, root: Path | None, workers: int, reuse: CardCache | None,
+                 remember: bool) -> CheckedCatalog:
     schema = schema or CardSchema.load(settings.schema_extension_path)
     policy = settings.policy
     registry_path = settings.registry_path
     inside = bool(paths) and all(p.resolve().is_relative_to(settings.cards_path) for p in paths or [])
-    cache = CardCache(settings.cache_path, f"{schema.digest}|{settings.max_card_bytes}", previous=reuse)
+    cache = CardCache(settings.cache_path, f"{schema.digest}|{settings.max_card_bytes}", previous=reuse,
+                      remember=remember)
     catalog = load_catalog(paths or [settings.cards_path], schema=schema, root=root,
                            max_bytes=settings.max_card_bytes, exclude=[registry_path],
                            context=settings.cards_path if inside else None, cache=cache, workers=workers)

@@ -164,7 +164,7 @@ class ModelCatalogPlugin(BasePlugin):
         try:
             self.schema = schema = CardSchema.load(settings.schema_extension_path)
             checked = check_cards(settings, schema=schema, root=settings.base_dir, workers=self.workers,
-                                  reuse=last.card_cache if last else None)
+                                  reuse=last.card_cache if last else None, remember=self.command == "serve")
         except (SchemaError, SettingsError) as exc:
             raise PluginError(str(exc)) from None
         blocking = checked.blocking
@@ -179,7 +179,8 @@ class ModelCatalogPlugin(BasePlugin):
                            include_drafts=self.include_drafts, directory_urls=config.use_directory_urls,
                            problems=blocking, reviews=checked.reviews, index_page_size=settings.index_page_size,
                            json_schema=json.dumps(card_json_schema(schema), indent=2, ensure_ascii=False),
-                           cache=TextCache(settings.cache_path, schema.digest, previous=last.text_cache if last else None),
+                           cache=TextCache(settings.cache_path, schema.digest, previous=last.text_cache if last else None,
+                                           remember=self.command == "serve"),
                            reuse=last.made if last else None)
         docs_dir = Path(config.docs_dir)
         clash_possible = not site.prefix or (docs_dir / site.prefix).is_dir()
