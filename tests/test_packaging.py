@@ -23,4 +23,4 @@ def test_wheel_ships_templates_schema_and_entry_points(tmp_path: Path) -> None:
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "model-catalog = model_catalog.plugin:ModelCatalogPlugin" in text
-    assert "model-catalog = model_catalog.cli:main" in text
+    assert "model-catalog = model_catalog.cli:run" in text
