@@ -93,7 +93,8 @@ def _syntax_error(text: str) -> YamlError:
         return YamlError(1, 1, f"YAML syntax error: {exc}")
     except RecursionError:
         return _too_deep(text)
-    return YamlError(1, 1, "YAML syntax error")
+    # libyaml refuses more than 1,000 levels where the pure-Python parser does not.
+    return _nesting_error(text) or YamlError(1, 1, "YAML syntax error")
 
 
 TOO_DEEP = f"the document is nested too deeply (more than {MAX_DEPTH} levels)"
@@ -101,25 +102,29 @@ _OPENS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
 _CLOSES = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 
 
-def _too_deep(text: str) -> YamlError:
-    """Point at the first collection nested too deeply, found with the parser's events (which never recurse).
+def _nesting_error(text: str) -> YamlError | None:
+    """The first collection nested too deeply, found with the pure-Python parser's events.
 
-    Composing a deep document can run out of Python stack before the builder's own depth check, and how much stack
-    is left depends on the caller, so the place is found again here rather than taken from where the stack ran out.
+    That parser never recurses and has no depth limit of its own, whereas composing a deep document can run out of
+    Python stack (how much is left depends on the caller) and libyaml stops at 1,000 levels (PyYAML 6.0.4).
     """
-    line, column, depth = 1, 1, 0
+    depth = 0
     try:
-        for event in yaml.parse(text, Loader=SAFE_LOADER):
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
             if isinstance(event, _OPENS):
                 depth += 1
                 if depth > MAX_DEPTH + 1:  # the root collection sits at depth 1 with an empty field path
-                    line, column = _mark(event)
-                    break
+                    return YamlError(*_mark(event), TOO_DEEP)
             elif isinstance(event, _CLOSES):
                 depth -= 1
     except yaml.YAMLError:
         pass
-    return YamlError(line, column, TOO_DEEP)
+    return None
+
+
+def _too_deep(text: str) -> YamlError:
+    """The error for a document the stack ran out on, located where it gets too deep."""
+    return _nesting_error(text) or YamlError(1, 1, TOO_DEEP)
 
 
 class _Builder:
