@@ -136,10 +136,10 @@ def test_a_settled_file_is_known_by_its_stamp_until_it_is_written(catalog: Path)
     settings = read_mkdocs_settings(catalog / "mkdocs.yml")
     path = catalog / "cards" / "fraud-detector" / "3.2.yaml"
     source = "cards/fraud-detector/3.2.yaml"
-    fresh = check_cards(settings, root=catalog)
+    fresh = check_cards(settings, root=catalog, remember=True)
     assert fresh.cache is not None and fresh.cache.known_key(path, source, file_stamp(path)) is None  # just written
     time.sleep(SETTLED_NS / 1e9 + 0.1)
-    first = check_cards(settings, root=catalog, reuse=fresh.cache)
+    first = check_cards(settings, root=catalog, reuse=fresh.cache, remember=True)
     assert first.cache is not None
     key = first.cache.known_key(path, source, file_stamp(path))
     assert key == next(card.fingerprint for card in first.catalog if card.source == source)
@@ -148,7 +148,7 @@ def test_a_settled_file_is_known_by_its_stamp_until_it_is_written(catalog: Path)
     path.write_text(path.read_text().replace("risk_tier: high", "risk_tier: ZZZZ"))  # the same size
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert path.stat().st_size == before.st_size and first.cache.known_key(path, source, file_stamp(path)) is None
-    again = check_cards(settings, root=catalog, reuse=first.cache)
+    again = check_cards(settings, root=catalog, reuse=first.cache, remember=True)
     assert any(error.file == source and error.path == "risk_tier" for error in again.errors)
 
 

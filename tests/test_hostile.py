@@ -35,7 +35,7 @@ def test_deep_nesting_is_refused_quickly(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("frames_used", [0, 3 / 4, 1])
 def test_deep_nesting_is_located_however_little_stack_is_left(frames_used: float) -> None:
-    # libyaml's composer recurses in Python frames, so with little stack left it fails before our depth check.
+    # Composing recurses in Python frames, so with little stack left it fails before our depth check.
     def after(frames: int) -> tuple[int, int, str]:
         if frames > 0:
             return after(frames - 1)

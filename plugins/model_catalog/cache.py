@@ -99,8 +99,8 @@ class CardCache:
     def __init__(self, folder: Path | None, context: str, previous: CardCache | None = None, remember: bool = False):
         """The cache in ``folder``; or, when ``previous`` (an earlier run in this process) had the same folder
         and context, its entries, already decoded (``mkdocs serve`` rebuilds), and the content keys of the
-        files it read (:meth:`known_key`). With ``remember``, :meth:`save` also keeps each entry's encoding
-        for such a next run (memory a single run does not spend)."""
+        files it read (:meth:`known_key`). With ``remember``, this run keeps such things for a next run: the
+        card files' stamps, and each entry's encoding once saved (work and memory a single run does not spend)."""
         self.remember = remember
         self.path = folder / FILE_NAME if folder else None
         self.context = f"{CACHE_FORMAT}|{__version__}|{context}"

@@ -184,11 +184,12 @@ def _read_all(files: list[Path], root: Path | None, validation: Validation, max_
     results: list[tuple[str, Card | None, list[CardError]] | None] = []
     misses: list[tuple[int, _Miss]] = []
     read_at = time.time_ns()
+    stamped = cache if cache is not None and cache.remember else None  # files' stamps serve only a later check
     for path in files:
         source = display_path(path, root)
-        stamp = file_stamp(path) if cache is not None else None
-        key = cache.known_key(path, source, stamp) if cache is not None else None
-        cached = cache.get(key) if cache is not None and key is not None else None
+        stamp = file_stamp(path) if stamped is not None else None
+        key = stamped.known_key(path, source, stamp) if stamped is not None else None
+        cached = stamped.get(key) if stamped is not None and key is not None else None
         raw = b""
         if cached is None or not _plausible(cached, validation):
             try:
@@ -198,8 +199,8 @@ def _read_all(files: list[Path], root: Path | None, validation: Validation, max_
                 continue
             key = content_key(source.encode() + b"\0" + raw)
             cached = cache.get(key) if cache is not None else None
-            if cache is not None:
-                cache.stamp(path, source, stamp, key, read_at)
+            if stamped is not None:
+                stamped.stamp(path, source, stamp, key, read_at)
             if cached is not None and not _plausible(cached, validation):
                 cached = None
         assert key is not None

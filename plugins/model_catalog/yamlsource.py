@@ -75,7 +75,11 @@ def _mark(node: yaml.Node | yaml.Event) -> tuple[int, int]:
 
 
 def _syntax_error(text: str) -> YamlError:
-    """Describe a syntax error with the pure-Python parser's clearer wording."""
+    """Describe a syntax error with the pure-Python parser's clearer wording (libyaml's own refusal of more
+    than 1,000 levels, since PyYAML 6.0.4, as nesting too deep)."""
+    nested = _nesting_error(text)
+    if nested is not None:
+        return nested
     try:
         yaml.SafeLoader(text).get_single_node()
     except yaml.MarkedYAMLError as exc:
@@ -93,8 +97,7 @@ def _syntax_error(text: str) -> YamlError:
         return YamlError(1, 1, f"YAML syntax error: {exc}")
     except RecursionError:
         return _too_deep(text)
-    # libyaml refuses more than 1,000 levels where the pure-Python parser does not.
-    return _nesting_error(text) or YamlError(1, 1, "YAML syntax error")
+    return YamlError(1, 1, "YAML syntax error")
 
 
 TOO_DEEP = f"the document is nested too deeply (more than {MAX_DEPTH} levels)"
@@ -106,7 +109,7 @@ def _nesting_error(text: str) -> YamlError | None:
     """The first collection nested too deeply, found with the pure-Python parser's events.
 
     That parser never recurses and has no depth limit of its own, whereas composing a deep document can run out of
-    Python stack (how much is left depends on the caller) and libyaml stops at 1,000 levels (PyYAML 6.0.4).
+    Python stack (how much is left depends on the caller) and libyaml stops at 1,000 levels.
     """
     depth = 0
     try:
