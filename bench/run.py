@@ -400,10 +400,18 @@ CLEAR_JS = """() => {
   void document.body.offsetHeight;
   return parseInt(document.querySelector('[data-mc-result-count]').textContent, 10);  // "3319 models, showing ..."
 }"""
+SEARCH_READY_JS = """() => {
+  // Material's search worker has indexed the site: the search box's status no longer says so (English site).
+  const meta = document.querySelector('.md-search-result__meta');
+  return meta !== null && !meta.textContent.includes('Initializing search');
+}"""
+SEARCH_READY_TIMEOUT_S = 300
+"""Material indexes the 10,000-card site's 38 MB search index in a worker in about 15 s here."""
 
 
 def bench_browser(site_dir: Path, runs: int) -> Json:
-    """Time per keystroke of typing WORD into the catalog filter, ``runs`` times, in Chromium."""
+    """Time per keystroke of typing WORD into the catalog filter in Chromium: ``runs`` times on the settled page,
+    and once before, while Material's search worker still indexes the site on the other core."""
     try:
         from playwright.sync_api import Error as PlaywrightError
     except ImportError:
@@ -417,7 +425,14 @@ def bench_browser(site_dir: Path, runs: int) -> Json:
 
 
 def _type_in_filter(site_dir: Path, runs: int) -> Json:
-    from playwright.sync_api import Route, sync_playwright
+    from playwright.sync_api import Page, Route, sync_playwright
+
+    def type_word(page: Page, rounds: int) -> list[Json]:
+        samples: list[Json] = []
+        for _ in range(rounds):
+            page.evaluate(CLEAR_JS)
+            samples += [page.evaluate(KEYSTROKE_JS, letter) for letter in WORD]
+        return samples
 
     with serve(site_dir) as base_url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -432,25 +447,30 @@ def _type_in_filter(site_dir: Path, runs: int) -> Json:
             page.goto(base_url + "models/", wait_until="load")
             page.wait_for_selector("#mc-q", state="visible")
             load_s = time.perf_counter() - start
-            page.wait_for_load_state("networkidle")  # the search index too: type into a settled page
+            page.wait_for_load_state("networkidle")  # the search index is downloaded; Material now indexes it
             page.evaluate(TIME_URL_JS)
-            samples: list[Json] = []
-            rows = 0
-            for _ in range(runs):
-                rows = page.evaluate(CLEAR_JS)
-                samples += [page.evaluate(KEYSTROKE_JS, letter) for letter in WORD]
+            indexing = type_word(page, 1)
+            page.wait_for_function(SEARCH_READY_JS, timeout=SEARCH_READY_TIMEOUT_S * 1000)
+            search_ready_s = time.perf_counter() - start
+            samples = type_word(page, runs)
+            rows = page.evaluate(CLEAR_JS)
             version = browser.version
         finally:
             browser.close()
+    return {"word": WORD, "keystrokes": len(samples), "rows": rows, "rows_matching": samples[-1]["matching"],
+            "rows_shown": samples[-1]["shown"], **_keystroke_figures(samples),
+            "while_search_indexes": _keystroke_figures(indexing),
+            "samples_ms": [s["handler"] for s in samples], "page_load_s": load_s, "search_ready_s": search_ready_s,
+            "chromium": version}
+
+
+def _keystroke_figures(samples: list[Json]) -> Json:
+    """Median and max per keystroke: the input handler alone, and with the style and layout it causes."""
     handler = [s["handler"] for s in samples]
     layout = [s["layout"] for s in samples]
-    url = [s["url"] for s in samples]
-    return {"word": WORD, "keystrokes": len(samples), "rows": rows, "rows_matching": samples[-1]["matching"],
-            "rows_shown": samples[-1]["shown"],
-            "keystroke_median_ms": statistics.median(handler), "keystroke_max_ms": max(handler),
+    return {"keystroke_median_ms": statistics.median(handler), "keystroke_max_ms": max(handler),
             "keystroke_with_layout_median_ms": statistics.median(layout), "keystroke_with_layout_max_ms": max(layout),
-            "keystroke_url_update_median_ms": statistics.median(url),
-            "samples_ms": handler, "page_load_s": load_s, "chromium": version}
+            "keystroke_url_update_median_ms": statistics.median(s["url"] for s in samples)}
 
 
 # --------------------------------------------------------------------------- one N, end to end
@@ -572,12 +592,17 @@ def table_for(result: Json) -> str:
     browser = result.get("browser")
     if browser and "error" not in browser:
         lines.append(f"   index page {fmt_bytes(get(result, 'pages', 'plugin', 'index_bytes'))}, {browser['rows']:,} rows, "
-                     f"loaded in {fmt_s(browser['page_load_s'])}; keystroke ({browser['keystrokes']} typing "
-                     f"\"{browser['word']}\"): median {browser['keystroke_median_ms']:.2f} ms, max "
-                     f"{browser['keystroke_max_ms']:.2f} ms (of which URL update: median "
-                     f"{browser['keystroke_url_update_median_ms']:.2f} ms); with layout: median "
-                     f"{browser['keystroke_with_layout_median_ms']:.2f} ms, max {browser['keystroke_with_layout_max_ms']:.2f} ms")
+                     f"loaded in {fmt_s(browser['page_load_s'])}, search ready after {fmt_s(browser['search_ready_s'])}; "
+                     f"keystroke ({browser['keystrokes']} typing \"{browser['word']}\"): "
+                     f"{keystroke_text(browser)}")
+        lines.append(f"   while search still indexes: {keystroke_text(browser['while_search_indexes'])}")
     return "\n".join(lines)
+
+
+def keystroke_text(figures: Json) -> str:
+    return (f"median {figures['keystroke_median_ms']:.2f} ms, max {figures['keystroke_max_ms']:.2f} ms (of which URL "
+            f"update: median {figures['keystroke_url_update_median_ms']:.2f} ms); with layout: median "
+            f"{figures['keystroke_with_layout_median_ms']:.2f} ms, max {figures['keystroke_with_layout_max_ms']:.2f} ms")
 
 
 def by_n(results: list[Json], n: int) -> Json | None:
@@ -611,7 +636,7 @@ def targets(results: list[Json]) -> list[Json]:
         ("validate 1k, warm", get(k1, "validation", "validate_warm", "median_s") if k1 else None, "<", 0.3, "s", "N=1000"),
         ("1k one-card edit in serve: plugin work / cold", get(k1, "edit", "serve_rebuild_to_cold_plugin_ratio")
          if k1 else None, "<", 0.1, "x", "N=1000"),
-        ("keystroke in the filter, with layout (max over N)", worst(("browser", "keystroke_with_layout_max_ms")), "<",
+        ("keystroke in the filter, settled page, with layout (max over N)", worst(("browser", "keystroke_with_layout_max_ms")), "<",
          50.0, "ms", "the browser step"),
     ]
     out = []

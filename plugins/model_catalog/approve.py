@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -105,6 +104,7 @@ def write_approval(path: Path, approval: dict[str, Any]) -> None:
     if crlf:
         updated = updated.replace("\n", "\r\n")
     data = ((BOM if bom else "") + updated).encode("utf-8")
+    import tempfile  # here: only a run that writes needs it
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as out:

@@ -15,7 +15,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any, TextIO
@@ -208,6 +207,7 @@ class CardCache:
                          b",".join(b'"%s":%s' % (key.encode(), entry) for key, entry in encoded.items()), b"}}"])
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            import tempfile  # here: only a run that writes needs it
             handle, temporary = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
             with os.fdopen(handle, "wb") as out:
                 out.write(text)

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import functools
-import multiprocessing
 import os
 import time
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -147,15 +145,25 @@ _Miss = tuple[Path, str, bytes, str]
 """A card file to check: its path, display path, bytes and content key."""
 
 
+def _parse_here(items: list[_Miss], validation: Validation, max_bytes: int
+                ) -> list[tuple[Card | None, list[CardError], list[list[str | int]] | None]]:
+    return [(*parse_card(raw, validation, path=path, source=source, max_bytes=max_bytes), None)
+            for path, source, raw, _ in items]
+
+
 def _parse_many(items: list[_Miss], validation: Validation, max_bytes: int, workers: int
                 ) -> list[tuple[Card | None, list[CardError], list[list[str | int]] | None]]:
     """Check the bytes of many card files, in ``workers`` forked processes when there are enough to pay off.
 
     Each result is the card (when valid), its errors and, from a worker, its date paths.
     """
-    if workers < 2 or len(items) < 200 or "fork" not in multiprocessing.get_all_start_methods():
-        return [(*parse_card(raw, validation, path=path, source=source, max_bytes=max_bytes), None)
-                for path, source, raw, _ in items]
+    if workers < 2 or len(items) < 200:
+        return _parse_here(items, validation, max_bytes)
+    import multiprocessing  # here: a run that checks few cards (a warm one: none) starts faster without it
+    from concurrent.futures import ProcessPoolExecutor
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return _parse_here(items, validation, max_bytes)
     global _FORKED
     _FORKED = (validation, max_bytes)
     chunks = [[(str(path), source, raw) for path, source, raw, _ in items[index::workers]] for index in range(workers)]
