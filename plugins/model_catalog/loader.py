@@ -147,6 +147,7 @@ _Miss = tuple[Path, str, bytes, str]
 
 def _parse_here(items: list[_Miss], validation: Validation, max_bytes: int
                 ) -> list[tuple[Card | None, list[CardError], list[list[str | int]] | None]]:
+    """:func:`_parse_many` in this process."""
     return [(*parse_card(raw, validation, path=path, source=source, max_bytes=max_bytes), None)
             for path, source, raw, _ in items]
 
