@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from .atomicfile import replace_file
 from .errors import format_text
 from .gate import build_date
 from .loader import display_path, read_card
@@ -104,16 +104,7 @@ def write_approval(path: Path, approval: dict[str, Any]) -> None:
     if crlf:
         updated = updated.replace("\n", "\r\n")
     data = ((BOM if bom else "") + updated).encode("utf-8")
-    import tempfile  # here: only a run that writes needs it
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temporary, path.stat().st_mode & 0o777)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    replace_file(path, data, mode=path.stat().st_mode & 0o777)
 
 
 class ApprovalRefused(Exception):

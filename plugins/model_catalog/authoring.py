@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import difflib
-import os
 import re
 import subprocess
-import tempfile
 from pathlib import Path
 from typing import Any, Mapping
 
+from .atomicfile import replace_file
 from .card import Card
 from .errors import CatalogError
 from .loader import display_path, find_card_files, read_card
@@ -70,18 +69,6 @@ def normalise_model_info(model_info: Mapping[str, Any], schema: CardSchema) -> d
     return data
 
 
-def _write_new(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def _existing(cards_dir: Path, model_id: str, version: str) -> Path | None:
     """The file that already holds (id, version) under ``cards_dir``, if one does."""
     for path in find_card_files([cards_dir])[0] if cards_dir.is_dir() else []:
@@ -128,7 +115,7 @@ def create_model_card(model_info: Mapping[str, Any], cards_dir: str | Path = "ca
     _, errors = validation_for(schema).check(located, display_path(target))
     if errors:
         raise CatalogError(errors)
-    _write_new(target, text)
+    replace_file(target, text.encode("utf-8"))
     card, errors = read_card(target, validation_for(schema))
     if card is None:  # pragma: no cover - the text was checked above
         raise CatalogError(errors)

@@ -23,6 +23,7 @@ from collections.abc import Callable
 import orjson
 
 from ._version import __version__
+from .atomicfile import replace_file
 from .errors import CardError
 
 CACHE_FORMAT = 3
@@ -205,15 +206,8 @@ class CardCache:
         # The keys are hexadecimal digests: nothing in them needs escaping.
         text = b"".join([b'{"context":', orjson.dumps(self.context), b',"entries":{',
                          b",".join(b'"%s":%s' % (key.encode(), entry) for key, entry in encoded.items()), b"}}"])
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            import tempfile  # here: only a run that writes needs it
-            handle, temporary = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
-            with os.fdopen(handle, "wb") as out:
-                out.write(text)
-            os.replace(temporary, self.path)
-        except OSError:
-            return
+        with contextlib.suppress(OSError):
+            replace_file(self.path, text)
 
 
 def _well_formed(entry: Any) -> bool:

@@ -114,7 +114,7 @@ class ModelCatalogPlugin(BasePlugin):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # MkDocs keeps a plugin with this method from one build to the next of `mkdocs serve`.
         self.command = command
-        self.compact = Compactor(remember=command == "serve")
+        self.compact = Compactor(remember=self.serving)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self.site = None
@@ -134,14 +134,19 @@ class ModelCatalogPlugin(BasePlugin):
         return config
 
     @property
+    def serving(self) -> bool:
+        """Under `mkdocs serve`: builds follow one another in this process, and drafts are shown by default."""
+        return self.command == "serve"
+
+    @property
     def workers(self) -> int:
         """Processes for cold work; one under `mkdocs serve`, whose server threads do not mix with fork."""
-        return 1 if self.command == "serve" else os.cpu_count() or 1
+        return 1 if self.serving else os.cpu_count() or 1
 
     @property
     def include_drafts(self) -> bool:
         show = self.settings.show_drafts if self.settings else None
-        return self.command == "serve" if show is None else show
+        return self.serving if show is None else show
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         """Load, check and render every card before MkDocs cleans the site directory.
@@ -164,11 +169,11 @@ class ModelCatalogPlugin(BasePlugin):
         try:
             self.schema = schema = CardSchema.load(settings.schema_extension_path)
             checked = check_cards(settings, schema=schema, root=settings.base_dir, workers=self.workers,
-                                  reuse=last.card_cache if last else None, remember=self.command == "serve")
+                                  reuse=last.card_cache if last else None, remember=self.serving)
         except (SchemaError, SettingsError) as exc:
             raise PluginError(str(exc)) from None
         blocking = checked.blocking
-        if blocking and self.command != "serve":
+        if blocking and not self.serving:
             raise PluginError(f"model-catalog: {len(blocking)} error(s) in the cards:\n" + format_text(blocking))
         for problem in checked.errors:
             (log.info if problem.severity == "notice" else log.warning)(str(problem))
@@ -180,7 +185,7 @@ class ModelCatalogPlugin(BasePlugin):
                            problems=blocking, reviews=checked.reviews, index_page_size=settings.index_page_size,
                            json_schema=json.dumps(card_json_schema(schema), indent=2, ensure_ascii=False),
                            cache=TextCache(settings.cache_path, schema.digest, previous=last.text_cache if last else None,
-                                           remember=self.command == "serve"),
+                                           remember=self.serving),
                            reuse=last.made if last else None)
         docs_dir = Path(config.docs_dir)
         clash_possible = not site.prefix or (docs_dir / site.prefix).is_dir()
@@ -195,7 +200,7 @@ class ModelCatalogPlugin(BasePlugin):
             raise PluginError(f"model-catalog: cannot render the catalog pages: {exc}") from None
         site.cache.prune()
         self.site = site
-        if self.command == "serve":
+        if self.serving:
             self.last_build = _Reusable(checked.cache, site.made, renderer, site.cache) if checked.cache else None
         for url in site.asset_urls():
             target = config.extra_css if url.endswith(".css") else config.extra_javascript
