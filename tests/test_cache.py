@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
+import subprocess
 import time
 from pathlib import Path
 
 import pytest
 from conftest import REPO, mkdocs_build, run_cli, write_site
 from model_catalog.cache import FILE_NAME, SETTLED_NS, CardCache, file_stamp
+from model_catalog.cachefolder import open_cache_folder
 from model_catalog.gate import check_cards
 from model_catalog.settings import read_mkdocs_settings
 
@@ -30,6 +33,16 @@ def output(site: Path) -> tuple[int, str]:
 
 def cache_file(site: Path) -> Path:
     return site / ".model-catalog-cache" / FILE_NAME
+
+
+def cache_body(site: Path) -> dict:
+    """The cache file's JSON, after the line with its keyed hash."""
+    return json.loads(cache_file(site).read_text().partition("\n")[2])
+
+
+def write_cache_body(site: Path, body: dict, mac: str = "0" * 64) -> None:
+    """What someone without the user's key can write: any JSON, and a keyed hash they cannot compute."""
+    cache_file(site).write_text(mac + "\n" + json.dumps(body))
 
 
 def test_cached_answers_equal_fresh_ones(catalog: Path) -> None:
@@ -79,19 +92,19 @@ def test_a_corrupt_or_foreign_cache_is_ignored(catalog: Path, content: bytes) ->
     cache_file(catalog).parent.mkdir()
     cache_file(catalog).write_bytes(content)
     assert output(catalog)[0] == 0
-    assert json.loads(cache_file(catalog).read_text())["entries"]  # rewritten with real results
+    assert cache_body(catalog)["entries"]  # rewritten with real results
 
 
 def test_a_forged_entry_cannot_make_an_invalid_card_pass(catalog: Path) -> None:
     path = catalog / "cards" / "fraud-detector" / "3.2.yaml"
     path.write_text(path.read_text().replace("risk_tier: high", "risk_tier: extreme"))
     assert output(catalog)[0] == 1
-    stored = json.loads(cache_file(catalog).read_text())
+    stored = cache_body(catalog)
     # Forge: claim every errored content is a valid, empty card.
     for key, entry in stored["entries"].items():
         if "errors" in entry:
             stored["entries"][key] = {"data": "{}", "dates": [], "bogus": True}
-    cache_file(catalog).write_text(json.dumps(stored))
+    write_cache_body(catalog, stored, cache_file(catalog).read_text().partition("\n")[0])
     code, text = output(catalog)
     assert code == 1 and "risk_tier" in text
 
@@ -104,12 +117,13 @@ def test_the_cache_can_be_turned_off(tmp_path: Path) -> None:
 
 
 def test_unknown_entries_are_dropped_when_saved(tmp_path: Path) -> None:
-    cache = CardCache(tmp_path, "ctx")
+    folder = open_cache_folder(tmp_path, tmp_path)
+    cache = CardCache(folder, "ctx")
     cache.put("a", {"id": "x"}, [])
     cache.put("b", {"id": "y"}, [])
     cache.seen = {"a"}
     cache.save()
-    again = CardCache(tmp_path, "ctx")
+    again = CardCache(folder, "ctx")
     assert set(again.entries) == {"a"} and again.get("a") == ({"id": "x"}, [])
 
 
@@ -125,9 +139,9 @@ def test_a_rebuild_saves_the_same_cache_a_fresh_run_saves(catalog: Path, remembe
     reused = cache_file(catalog).read_bytes()
     cache_file(catalog).unlink()
     fresh = check_cards(settings, root=catalog)
-    assert json.loads(reused) == json.loads(cache_file(catalog).read_bytes())
+    assert json.loads(reused.partition(b"\n")[2]) == cache_body(catalog)
     assert [error.message for error in again.errors] == [error.message for error in fresh.errors]
-    assert len(json.loads(reused)["entries"]) == len(again.catalog) == 15
+    assert len(json.loads(reused.partition(b"\n")[2])["entries"]) == len(again.catalog) == 15
 
 
 def test_a_settled_file_is_known_by_its_stamp_until_it_is_written(catalog: Path) -> None:
@@ -196,7 +210,130 @@ def test_a_card_json_cannot_hold_exactly_is_checked_every_time(catalog: Path) ->
     for _ in range(2):
         done = run_cli("validate", "--format", "json", str(card), cwd=catalog)
         assert done.returncode == 1 and json.loads(done.stdout)[0]["path"].startswith("approvals")  # content changed
-    stored = json.loads(cache_file(catalog).read_text())["entries"]
+    stored = cache_body(catalog)["entries"]
     assert stored and not any("trained_at" in entry.get("data", {}) for entry in stored.values())
     assert not any(entry.get("data", {}).get("id") == "credit-risk" and entry["data"]["version"] == "2.0"
                    for entry in stored.values())
+
+
+# Attacks through the cache folder: a pull request can commit files there (issue: security round 2).
+
+
+def git(*args: str, cwd: Path) -> str:
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True,
+                          env={**os.environ, "GIT_AUTHOR_NAME": "A", "GIT_AUTHOR_EMAIL": "a@example.com",
+                               "GIT_COMMITTER_NAME": "A", "GIT_COMMITTER_EMAIL": "a@example.com"})
+    return done.stdout
+
+
+def forge_stale_digest(catalog: Path) -> str:
+    """Edit a high-risk card and make the cache claim its new content has the old, approved digest."""
+    assert output(catalog)[0] == 0
+    path = catalog / "cards" / "credit-risk" / "2.0.yaml"
+    old_digest = next(entry["digest"] for entry in cache_body(catalog)["entries"].values()
+                      if entry.get("data", {}).get("id") == "credit-risk" and entry["data"]["version"] == "2.0")
+    path.write_text(path.read_text().replace("summary: ", "summary: Now also scores small businesses. ", 1))
+    code, honest = output(catalog)  # what the check says of the edit: three stale approvals
+    assert code == 1 and honest.count("stale: the card changed") == 3
+    body = cache_body(catalog)
+    for entry in body["entries"].values():
+        if entry.get("data", {}).get("summary", "").startswith("Now also"):
+            entry["digest"] = old_digest
+    write_cache_body(catalog, body)
+    return honest
+
+
+def test_a_forged_digest_in_the_cache_does_not_make_stale_approvals_count(catalog: Path) -> None:
+    honest = forge_stale_digest(catalog)
+    assert output(catalog) == (1, honest)
+    done = mkdocs_build(catalog, "--strict")
+    assert done.returncode == 1 and "stale: the card changed" in done.stdout + done.stderr
+
+
+def test_a_cache_committed_to_git_is_refused(catalog: Path, tmp_path: Path) -> None:
+    forge_stale_digest(catalog)
+    git("init", "-q", cwd=catalog)
+    (catalog / "docs" / "index.md").write_text("# Models\n")
+    (catalog / ".gitignore").write_text(".model-catalog-cache/\n")
+    git("add", ".", cwd=catalog)
+    git("add", "-f", ".model-catalog-cache", cwd=catalog)
+    git("commit", "-q", "-m", "cards", cwd=catalog)
+    clone = tmp_path / "clone"
+    git("clone", "-q", str(catalog), str(clone), cwd=tmp_path)
+    done = run_cli("validate", cwd=clone)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert ".model-catalog-cache is tracked by git (1 file(s), e.g. .model-catalog-cache/cards.json)" in done.stderr
+    assert "git rm -r --cached .model-catalog-cache" in done.stderr
+    built = mkdocs_build(clone, "--strict")
+    assert built.returncode == 1 and "is tracked by git" in built.stdout + built.stderr
+    assert not (clone / "site").exists()
+
+
+def test_forged_cards_pages_and_exports_publish_nothing_a_fresh_build_would_not(catalog: Path) -> None:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(int(time.time()))}
+    assert mkdocs_build(catalog, env=env).returncode == 0
+    cold = site_files(catalog / "site")
+    body = cache_body(catalog)
+    for entry in body["entries"].values():  # data swapped: text that is in no YAML file
+        if "data" in entry:
+            entry["data"]["description"] = "INJECTED <script>window.__forged = 1</script>"
+    write_cache_body(catalog, body)
+    for path in (catalog / ".model-catalog-cache" / "text").glob("*/*"):
+        forged = "<p>INJECTED</p><script>window.__forged = 1</script>"
+        if "." in path.name:  # an export or catalog.json, published as it is
+            path.write_text(forged)
+        else:  # a page, with the checksum line the cache once used recomputed
+            path.write_text(hashlib.sha256(forged.encode()).hexdigest() + "\n" + forged)
+    assert mkdocs_build(catalog, env=env).returncode == 0
+    assert site_files(catalog / "site") == cold
+    assert not any(b"INJECTED" in content for content in cold.values())
+
+
+def test_the_cache_key_is_never_read_from_inside_the_repository(catalog: Path) -> None:
+    done = run_cli("validate", cwd=catalog, env={"XDG_CACHE_HOME": str(catalog / ".xdg")})
+    assert done.returncode == 2
+    assert f"the cache key {catalog}/.xdg/model-catalog/cache-key is inside the project's repository" in done.stderr
+    assert not (catalog / ".xdg").exists()
+    outside = run_cli("validate", cwd=catalog, env={"MODEL_CATALOG_CACHE_KEY": "from a CI secret"})
+    assert outside.returncode == 0
+
+
+@pytest.fixture
+def victim(tmp_path: Path) -> Path:
+    """Files a link in the cache could lead to: they must survive every build."""
+    folder = tmp_path / "home"
+    (folder / ".ssh").mkdir(parents=True)
+    (folder / ".ssh" / "id_ed25519").write_text("PRIVATE")
+    (folder / "ab").mkdir()
+    (folder / "ab" / ("a" * 64)).write_text("NOT A CACHE FILE")
+    return folder
+
+
+def victim_intact(folder: Path) -> bool:
+    return {path.relative_to(folder).as_posix(): path.read_text() for path in folder.rglob("*") if path.is_file()} == {
+        ".ssh/id_ed25519": "PRIVATE", f"ab/{'a' * 64}": "NOT A CACHE FILE"}
+
+
+@pytest.mark.parametrize("link", [".model-catalog-cache", ".model-catalog-cache/text", ".model-catalog-cache/text/ab"])
+def test_a_link_in_the_cache_folder_is_refused_and_never_followed(catalog: Path, victim: Path, link: str) -> None:
+    (catalog / link).parent.mkdir(parents=True, exist_ok=True)
+    (catalog / link).symlink_to(victim)
+    for done in (mkdocs_build(catalog), run_cli("validate", cwd=catalog) if link == ".model-catalog-cache" else None):
+        if done is None:
+            continue
+        assert done.returncode != 0 and "Traceback" not in done.stderr
+        assert "is a symbolic link; model-catalog never follows links" in done.stdout + done.stderr
+    assert victim_intact(victim)
+
+
+def test_links_to_files_inside_the_cache_are_neither_read_nor_deleted(catalog: Path, victim: Path) -> None:
+    assert mkdocs_build(catalog).returncode == 0
+    folder = catalog / ".model-catalog-cache" / "text" / "ab"
+    folder.mkdir(exist_ok=True)
+    for name in ("b" * 64, f"{'c' * 64}.{'d' * 64}"):
+        (folder / name).symlink_to(victim / "ab" / ("a" * 64))
+    (catalog / ".model-catalog-cache" / FILE_NAME).unlink()
+    (catalog / ".model-catalog-cache" / FILE_NAME).symlink_to("/dev/zero")
+    assert mkdocs_build(catalog).returncode == 0
+    assert run_cli("validate", cwd=catalog).returncode == 0
+    assert victim_intact(victim)

@@ -115,6 +115,35 @@ def test_file_names_with_spaces_and_non_ascii_are_accepted(tmp_path: Path) -> No
     assert errors_of(tmp_path, {"my model/versión 1.yaml": DRAFT}) == ""
 
 
+XSS_NAME = 'object-detector/1.0" autofocus onfocus="window.__xss=1" x=".yaml'
+
+
+@pytest.mark.parametrize(("name", "what"), [
+    (XSS_NAME, 'a double quote (")'),
+    ("ocr/<img src=x onerror=alert(1)>.yaml", "an angle bracket (<)"),
+    ("ocr/it's.yaml", "a single quote (')"),
+    ("ocr/1.2\x1b[2J.yaml", "a control character (U+001B)"),
+    ("oc\nr/1.2.yaml", "a control character (U+000A)"),
+])
+def test_file_names_that_could_break_out_of_a_link_are_refused(tmp_path: Path, name: str, what: str) -> None:
+    text = errors_of(tmp_path, {name: DRAFT})
+    assert f": the file name contains {what}, which links and messages cannot carry safely; rename the file" in text
+    assert "\x1b" not in text and text.count("\n") == 0  # the name is shown escaped, on one line
+    site = write_site(tmp_path / "site", {name: DRAFT}, plugin_options="cards_dir: cards\nshow_drafts: true")
+    done = mkdocs_build(site)
+    assert done.returncode == 1 and "the file name contains" in done.stderr and not (site / "site").exists()
+
+
+def test_edit_links_percent_encode_the_card_path(tmp_path: Path) -> None:
+    site = write_site(tmp_path, {"ocr/1.2 #draft?&%.yaml": DRAFT}, plugin_options="cards_dir: cards\nshow_drafts: true")
+    config = site / "mkdocs.yml"  # with Material's "edit this page" button, which shows the file's edit_uri
+    config.write_text(config.read_text().replace("  font: false\n", "  font: false\n  features: [content.action.edit]\n"))
+    assert mkdocs_build(site).returncode == 0
+    page = (site / "site" / "models" / "ocr" / "1.2" / "index.html").read_text()
+    edit = "https://git.example.com/ml/catalog/edit/main/cards/ocr/1.2%20%23draft%3F%26%25.yaml"
+    assert page.count(f'href="{edit}"') == 2  # the theme's button and the card's own link
+
+
 def test_every_hostile_file_together_fails_one_build_without_traceback(tmp_path: Path) -> None:
     golden = Path(__file__).parent / "golden" / "errors"
     files = {p.name: p.read_bytes() for p in golden.glob("*.yaml")}

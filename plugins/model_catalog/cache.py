@@ -2,10 +2,12 @@
 
 One JSON file per cache folder holds, for each card file content seen, either
 its errors or its fields. The file is only a hint: it is ignored as a whole
-when it cannot be read, was written for another tool version, schema or size
-limit, or has any entry of an unexpected shape; it never runs code (no pickle).
-Locations of valid cards are not stored: a card read from the cache parses its
-file again only if a later check needs to point into it.
+when its keyed hash does not verify (:mod:`model_catalog.cachefolder`: a file
+nobody but this user's runs could have written), when it cannot be read, was
+written for another tool version, schema or size limit, or has any entry of an
+unexpected shape; it never runs code (no pickle). Locations of valid cards are
+not stored: a card read from the cache parses its file again only if a later
+check needs to point into it.
 """
 
 from __future__ import annotations
@@ -13,21 +15,27 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import io
 import json
 import os
 from dataclasses import asdict
 from pathlib import Path
+from collections.abc import Callable, Iterator
 from typing import Any, TextIO
-from collections.abc import Callable
 
 import orjson
 
 from ._version import __version__
 from .atomicfile import replace_file
+from .cachefolder import CacheFolder, read_regular
 from .errors import CardError
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 FILE_NAME = "cards.json"
+_ENTRIES_MAC = b"card-cache"
+_PAGE_MAC = b"page"
+_FILE_MAC = b"file"
+_HEX = frozenset("0123456789abcdef")
 
 
 def content_key(raw: bytes) -> str:
@@ -96,13 +104,15 @@ def file_stamp(path: Path) -> FileStamp | None:
 class CardCache:
     """Results of validating card file contents, by content hash."""
 
-    def __init__(self, folder: Path | None, context: str, previous: CardCache | None = None, remember: bool = False):
+    def __init__(self, folder: CacheFolder | None, context: str, previous: CardCache | None = None,
+                 remember: bool = False):
         """The cache in ``folder``; or, when ``previous`` (an earlier run in this process) had the same folder
         and context, its entries, already decoded (``mkdocs serve`` rebuilds), and the content keys of the
         files it read (:meth:`known_key`). With ``remember``, this run keeps such things for a next run: the
         card files' stamps, and each entry's encoding once saved (work and memory a single run does not spend)."""
         self.remember = remember
-        self.path = folder / FILE_NAME if folder else None
+        self.folder = folder
+        self.path = folder.path / FILE_NAME if folder else None
         self.context = f"{CACHE_FORMAT}|{__version__}|{context}"
         self.entries: dict[str, dict[str, Any]] = {}
         self.digests: dict[str, str] = {}
@@ -136,9 +146,14 @@ class CardCache:
             self.stamps.pop((str(path), source), None)
 
     def _read(self, path: Path) -> dict[str, dict[str, Any]]:
+        assert self.folder is not None
+        raw = read_regular(path)
+        mac, _, body = (raw or b"").partition(b"\n")
+        if not self.folder.verifies(mac, _ENTRIES_MAC, body):  # a file this user's runs did not write
+            return {}
         try:
-            stored = orjson.loads(path.read_bytes())  # 2x json's speed: a third of a warm `validate` is this
-        except (OSError, UnicodeDecodeError, ValueError):
+            stored = orjson.loads(body)  # 2x json's speed: a third of a warm `validate` is this
+        except (UnicodeDecodeError, ValueError):
             return {}
         if not isinstance(stored, dict) or stored.get("context") != self.context:
             return {}
@@ -192,7 +207,7 @@ class CardCache:
 
     def save(self) -> None:
         """Write the entries seen this run, atomically; failures are ignored (the cache is only a hint)."""
-        if self.path is None or not (self.dirty or set(self.entries) != self.seen):
+        if self.folder is None or self.path is None or not (self.dirty or set(self.entries) != self.seen):
             return
         encoded = {}
         try:
@@ -204,10 +219,11 @@ class CardCache:
         if self.remember:
             self._encoded = encoded
         # The keys are hexadecimal digests: nothing in them needs escaping.
-        text = b"".join([b'{"context":', orjson.dumps(self.context), b',"entries":{',
+        body = b"".join([b'{"context":', orjson.dumps(self.context), b',"entries":{',
                          b",".join(b'"%s":%s' % (key.encode(), entry) for key, entry in encoded.items()), b"}}"])
+        mac = self.folder.mac(_ENTRIES_MAC, body).encode()
         with contextlib.suppress(OSError):
-            replace_file(self.path, text)
+            replace_file(self.path, mac + b"\n" + body)
 
 
 def _well_formed(entry: Any) -> bool:
@@ -221,51 +237,77 @@ def _well_formed(entry: Any) -> bool:
 class TextCache:
     """Rendered text stored one file per key.
 
-    Pages are stored with a checksum of their text (:meth:`get`, :meth:`put`):
-    a file whose checksum does not match (truncated, edited, corrupted) is a
-    miss. Without a folder, or where a file cannot be written, they are kept in
-    memory for the run, so what was put can always be got back.
+    Pages are stored with a keyed hash of their key and text (:meth:`get`,
+    :meth:`put`): a file whose hash does not verify (truncated, edited,
+    written by anyone but this user's runs) is a miss. Without a folder, or
+    where a file cannot be written, they are kept in memory for the run, so
+    what was put can always be got back.
 
     Files for the site as they are (exports, catalog.json: :meth:`file`,
-    :meth:`put_file`) hold just their text, to be copied by MkDocs; their
-    size, written in their name, is checked instead.
+    :meth:`put_file`) hold just their text, to be copied by MkDocs; the keyed
+    hash of key and text is their name's second half, checked against the
+    text before a file is used.
     """
 
-    def __init__(self, folder: Path | None, context: str, previous: TextCache | None = None, remember: bool = False):
+    def __init__(self, folder: CacheFolder | None, context: str, previous: TextCache | None = None,
+                 remember: bool = False):
         """The cache in ``folder``; with ``previous``, an earlier run's in this process on the same folder
         (``mkdocs serve``), its listing of the folder and the file texts it read are taken over. With
         ``remember``, :meth:`file_text` keeps what it reads for such a next run."""
         self.remember = remember
-        self.folder = folder / "text" if folder else None
+        self.cache_folder = folder
+        self.folder = folder.subfolder("text") if folder else None
+        """The real folder of the text files, once it exists."""
+        self._subfolders: dict[str, Path] = {}
+        """The real folders (by name) that entries are in, once checked."""
+        if self.folder is not None and folder is not None:
+            with contextlib.suppress(OSError), os.scandir(self.folder) as listing:
+                for entry in listing:
+                    if entry.is_symlink():
+                        folder.subfolder("text", entry.name)  # raises CacheError naming it
         self.context = hashlib.sha256(f"{CACHE_FORMAT}|{__version__}|{context}".encode()).hexdigest()
         self.used: set[str] = set()
         self.memory: dict[str, str] = {}
         self.texts: dict[str, str] = {}
         """File texts read by :meth:`file_text`, by key, when remembered."""
-        self._files: dict[str, tuple[Path, int]] | None = None
+        self._files: dict[str, tuple[Path, str]] | None = None
+        self._verified: set[Path] = set()
         self._texts_before: dict[str, str] = {}
-        if previous is not None and (previous.folder, previous.context) == (self.folder, self.context):
+        if previous is not None and (previous.cache_folder, previous.context) == (self.cache_folder, self.context):
             self._files = previous._files
             self._texts_before = previous.texts
+            self._verified = previous._verified
 
     def key(self, *parts: Any) -> str:
         """A key for text made from ``parts`` (any JSON-able values)."""
         payload = json.dumps([self.context, *parts], sort_keys=True, default=str, separators=(",", ":"))
         return hashlib.sha256(payload.encode()).hexdigest()
 
+    def _entry_folder(self, key: str, create: bool) -> Path | None:
+        """The real folder that the entry of ``key`` is in; made when ``create``."""
+        known = self._subfolders.get(key[:2])
+        if known is not None or self.cache_folder is None:
+            return known
+        folder = self.cache_folder.subfolder("text", key[:2], create=create)
+        if folder is not None:
+            self._subfolders[key[:2]] = folder
+            self.folder = folder.parent
+        return folder
+
     def get(self, key: str) -> str | None:
         self.used.add(key)
         if key in self.memory:
             return self.memory[key]
-        if self.folder is None:
+        folder = self._entry_folder(key, create=False)
+        if folder is None or self.cache_folder is None:
+            return None
+        mac, _, body = (read_regular(folder / key) or b"").partition(b"\n")
+        if not self.cache_folder.verifies(mac, _PAGE_MAC, key.encode(), body):
             return None
         try:
-            checksum, _, text = (self.folder / key[:2] / key).read_text(encoding="utf-8").partition("\n")
-        except (OSError, UnicodeDecodeError):
+            return body.decode("utf-8")
+        except UnicodeDecodeError:
             return None
-        if hashlib.sha256(text.encode()).hexdigest() != checksum:
-            return None
-        return text
 
     def keep(self, key: str) -> None:
         """Keep the entry of ``key`` (when :meth:`prune` runs) although this run did not read it."""
@@ -274,46 +316,56 @@ class TextCache:
     def put(self, key: str, text: str) -> bool:
         """Store ``text``; False when it could only be kept in memory (no folder, or the folder is not writable)."""
         self.used.add(key)
-        if self.folder is not None:
-            path = self.folder / key[:2] / key
+        folder = self._entry_folder(key, create=True)
+        if folder is not None and self.cache_folder is not None:
+            body = text.encode("utf-8")
             try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                temporary = path.with_name(f".{key}.{os.getpid()}.tmp")
-                temporary.write_text(hashlib.sha256(text.encode()).hexdigest() + "\n" + text, encoding="utf-8")
-                os.replace(temporary, path)
+                replace_file(folder / key, self.cache_folder.mac(_PAGE_MAC, key.encode(), body).encode() + b"\n" + body)
                 return True
             except OSError:
                 pass
         self.memory[key] = text
         return False
 
-    def file(self, key: str) -> Path | None:
-        """The file :meth:`put_file` stored for ``key``, if it is still whole; None otherwise."""
-        self.used.add(key)
-        if self.folder is None:
-            return None
+    def _listing(self) -> dict[str, tuple[Path, str]]:
         if self._files is None:
-            self._files = self._scan(self.folder)
-        found = self._files.get(key)
+            self._files = self._scan(self.folder) if self.folder is not None else {}
+        return self._files
+
+    def file(self, key: str) -> Path | None:
+        """The file :meth:`put_file` stored for ``key``, if its text verifies; None otherwise."""
+        self.used.add(key)
+        found = self._listing().get(key)
         if found is None:
             return None
-        path, size = found
-        try:
-            return path if path.stat().st_size == size else None
-        except OSError:
+        path, mac = found
+        if path in self._verified:
+            return path
+        return path if self._read_verified(key, path, mac) is not None else None
+
+    def _read_verified(self, key: str, path: Path, mac: str) -> bytes | None:
+        """The bytes of ``path`` if they are what this user's runs stored for ``key``."""
+        assert self.cache_folder is not None
+        body = read_regular(path)
+        if body is None or not self.cache_folder.verifies(mac, _FILE_MAC, key.encode(), body):
             return None
+        if self.remember:  # under `mkdocs serve` the next build need not read it again: the file is ours
+            self._verified.add(path)
+        return body
 
     def file_text(self, key: str) -> str | None:
-        """The text of the file :meth:`put_file` stored for ``key``; None if not whole. Read once in this process
-        when remembered."""
-        path = self.file(key)
-        if path is None:
-            return None
+        """The text of the file :meth:`put_file` stored for ``key``; None if it does not verify. Read once in
+        this process when remembered."""
+        self.used.add(key)
         text = self.texts.get(key) or self._texts_before.get(key)
         if text is None:
+            found = self._listing().get(key)
+            body = self._read_verified(key, *found) if found is not None else None
+            if body is None:
+                return None
             try:
-                text = path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
+                text = body.decode("utf-8")
+            except UnicodeDecodeError:
                 return None
         if self.remember:
             self.texts[key] = text
@@ -322,23 +374,22 @@ class TextCache:
     def put_file(self, key: str, write: Callable[[TextIO], None]) -> Path | None:
         """Store what ``write`` writes as a file of its own; None when there is no folder or it cannot be written."""
         self.used.add(key)
-        if self.folder is None:
+        folder = self._entry_folder(key, create=True)
+        if folder is None or self.cache_folder is None:
             return None
-        folder = self.folder / key[:2]
-        temporary = folder / f".{key}.{os.getpid()}.tmp"
+        text = io.StringIO()
+        write(text)
+        body = text.getvalue().encode("utf-8")
+        mac = self.cache_folder.mac(_FILE_MAC, key.encode(), body)
+        path = folder / f"{key}.{mac}"
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            with open(temporary, "w", encoding="utf-8", newline="") as out:
-                write(out)
-            size = temporary.stat().st_size
-            path = folder / f"{key}.{size}"
-            os.replace(temporary, path)
+            replace_file(path, body, mode=0o644)
         except OSError:
-            with contextlib.suppress(OSError):
-                temporary.unlink(missing_ok=True)
             return None
         if self._files is not None:
-            self._files[key] = (path, size)
+            self._files[key] = (path, mac)
+        if self.remember:
+            self._verified.add(path)
         return path
 
     def rescan(self) -> None:
@@ -346,32 +397,43 @@ class TextCache:
         self._files = None
 
     @staticmethod
-    def _scan(folder: Path) -> dict[str, tuple[Path, int]]:
-        """Files stored by :meth:`put_file` (named ``<key>.<size>``), by key: one listing of the folder."""
-        files: dict[str, tuple[Path, int]] = {}
+    def _entries(folder: Path) -> Iterator[tuple[os.DirEntry[str], str, str]]:
+        """The regular files in the two-hex-digit subfolders of ``folder`` (links are never followed), with
+        the key and the rest of each name."""
         try:
-            for sub in os.scandir(folder):
-                if sub.is_dir():
-                    for entry in os.scandir(sub.path):
-                        key, dot, size = entry.name.partition(".")
-                        if key and dot and size.isdigit():
-                            files[key] = (Path(entry.path), int(size))
+            with os.scandir(folder) as subfolders:
+                subs = [sub for sub in subfolders if len(sub.name) == 2 and sub.is_dir(follow_symlinks=False)]
+            for sub in subs:
+                with os.scandir(sub.path) as listing:
+                    for entry in listing:
+                        if entry.is_file(follow_symlinks=False):
+                            key, _, rest = entry.name.partition(".")
+                            yield entry, key, rest
         except OSError:
-            pass
-        return files
+            return
+
+    @classmethod
+    def _scan(cls, folder: Path) -> dict[str, tuple[Path, str]]:
+        """Files stored by :meth:`put_file` (named ``<key>.<keyed hash>``), by key: one listing of the folder."""
+        return {key: (Path(entry.path), rest) for entry, key, rest in cls._entries(folder)
+                if len(key) == 64 and len(rest) == 64 and set(rest) <= _HEX}
 
     def prune(self) -> None:
-        """Delete the entries this build did not use, so the folder does not grow without bound."""
-        if self.folder is None:
+        """Delete the entries this build did not use, so the folder does not grow without bound.
+
+        Only regular files named as this class names them (an entry, or a temporary file of one), that really
+        lie inside the cache folder, are deleted.
+        """
+        if self.folder is None or self.cache_folder is None:
             return
-        try:
-            for sub in os.scandir(self.folder):
-                if sub.is_dir():
-                    for entry in os.scandir(sub.path):
-                        if entry.name.partition(".")[0] not in self.used:
-                            with contextlib.suppress(OSError):
-                                os.unlink(entry.path)
-        except OSError:
-            pass
+        for entry, key, rest in self._entries(self.folder):
+            if key:
+                ours = len(key) == 64 and set(key) <= _HEX and (not rest or len(rest) == 64 and set(rest) <= _HEX)
+                stale = key not in self.used
+            else:  # a temporary file replace_file left behind: .<name>.<random>.tmp
+                ours = stale = entry.name.endswith(".tmp")
+            if ours and stale and self.cache_folder.owns(Path(entry.path)):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
         if self._files is not None:
             self._files = {key: found for key, found in self._files.items() if key in self.used}

@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 from ._version import __version__
 from .approve import ApprovalRefused, add_approval
 from .authoring import CardExistsError, create_model_card, git_owner
+from .cachefolder import CacheError
 from .card import version_key
 from .errors import CatalogError, format_github, format_json, format_text
 from .export import EXPORTERS
@@ -267,7 +268,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
         return handler(args)
-    except (UsageError, SettingsError, SchemaError) as exc:
+    except (UsageError, SettingsError, SchemaError, CacheError) as exc:
         print(f"model-catalog: {exc}", file=sys.stderr)
         return EXIT_USAGE
 

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass
 from typing import Iterable, Sequence
 
 FieldPath = tuple[str | int, ...]
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters written as ``\\xNN``: a file name must not move a terminal's cursor."""
+    return _CONTROL.sub(lambda match: f"\\x{ord(match[0]):02x}", text)
 
 
 def format_path(path: FieldPath) -> str:
@@ -38,7 +47,8 @@ class CardError:
     severity: str = "error"
 
     def __str__(self) -> str:
-        where = self.file if self.line == 0 else f"{self.file}:{self.line}:{self.column}"
+        file = printable(self.file)
+        where = file if self.line == 0 else f"{file}:{self.line}:{self.column}"
         field = f" {self.path}:" if self.path else ""
         level = "" if self.severity == "error" else f" {self.severity}:"
         return f"{where}:{level}{field} {self.message}"

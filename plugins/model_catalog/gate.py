@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import CardCache
+from .cachefolder import CacheFolder, open_cache_folder
 from .card import Catalog
 from .errors import CardError
 from .gcpause import collector_paused
@@ -37,6 +38,8 @@ class CheckedCatalog:
     """Errors and warnings, sorted by file and line."""
     cache: CardCache | None = None
     """The validation answers this check used: a later check in the same process can start from them."""
+    cache_folder: CacheFolder | None = None
+    """The cache folder, checked to be safe (None: no cache)."""
 
     @property
     def blocking(self) -> list[CardError]:
@@ -63,13 +66,13 @@ def _check_cards(settings: CatalogSettings, paths: list[Path] | None, schema: Ca
     policy = settings.policy
     registry_path = settings.registry_path
     inside = bool(paths) and all(p.resolve().is_relative_to(settings.cards_path) for p in paths or [])
-    cache = CardCache(settings.cache_path, f"{schema.digest}|{settings.max_card_bytes}", previous=reuse,
-                      remember=remember)
+    folder = reuse.folder if reuse is not None else open_cache_folder(settings.cache_path, settings.base_dir)
+    cache = CardCache(folder, f"{schema.digest}|{settings.max_card_bytes}", previous=reuse, remember=remember)
     catalog = load_catalog(paths or [settings.cards_path], schema=schema, root=root,
                            max_bytes=settings.max_card_bytes, exclude=[registry_path],
                            context=settings.cards_path if inside else None, cache=cache, workers=workers)
     registry = load_registry(registry_path, display_path(registry_path, root), settings.max_card_bytes)
-    checked = CheckedCatalog(catalog, registry, errors=list(catalog.errors), cache=cache)
+    checked = CheckedCatalog(catalog, registry, errors=list(catalog.errors), cache=cache, cache_folder=folder)
     today = today or build_date()
     reviewed = [card for card in catalog.cards if not card.is_draft]
     if reviewed:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import time
+import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -63,9 +65,31 @@ def _card_entries(folder: str) -> Iterator[os.DirEntry[str]]:
         yield from _card_entries(subfolder)
 
 
+_UNSAFE_IN_NAMES = {'"': "a double quote (\")", "'": "a single quote (')", "`": "a backtick (`)",
+                    "<": "an angle bracket (<)", ">": "an angle bracket (>)", "\\": "a backslash (\\)"}
+
+
+def unsafe_name_problem(relative: str) -> str | None:
+    """Why a card file's path (relative to its folder) cannot be published, or None.
+
+    The path reaches the "edit" links of pages and every message about the card: quotes and angle brackets could
+    break out of an HTML attribute, control characters out of a terminal line. They are refused, not escaped, so
+    the file gets a name every tool shows the same way.
+    """
+    bad = next((ch for ch in relative if ch in _UNSAFE_IN_NAMES or unicodedata.category(ch) == "Cc"), None)
+    if bad is None:
+        return None
+    what = _UNSAFE_IN_NAMES.get(bad) or f"a control character (U+{ord(bad):04X})"
+    renamed = "".join("-" if ch in _UNSAFE_IN_NAMES or unicodedata.category(ch) == "Cc" else ch for ch in relative)
+    renamed = re.sub(r"-{2,}", "-", re.sub(r"[\s-]+(?=\.ya?ml$)", "", renamed))
+    return (f"the file name contains {what}, which links and messages cannot carry safely; rename the file, "
+            f"for example to {renamed!r} (git mv keeps its history)")
+
+
 def find_card_files(paths: Iterable[Path], exclude: Iterable[Path] = (), root: Path | None = None
                     ) -> tuple[list[Path], list[CardError]]:
-    """Every card file under ``paths`` (files or folders), sorted; symlinks leaving a folder are refused."""
+    """Every card file under ``paths`` (files or folders), sorted; symlinks leaving a folder and file names that
+    are unsafe to publish (:func:`unsafe_name_problem`) are refused."""
     excluded = {p.resolve() for p in exclude}
     excluded_names = {p.name for p in excluded}
     found: list[Path] = []
@@ -73,7 +97,11 @@ def find_card_files(paths: Iterable[Path], exclude: Iterable[Path] = (), root: P
     for start in paths:
         start = start.absolute()
         if start.is_file():
-            found.append(start)
+            problem = unsafe_name_problem(start.name)
+            if problem:
+                problems.append(CardError(display_path(start, root), 0, 0, "", problem))
+            else:
+                found.append(start)
             continue
         if not start.is_dir():
             problems.append(CardError(display_path(start, root), 0, 0, "", "no such file or folder"))
@@ -82,6 +110,10 @@ def find_card_files(paths: Iterable[Path], exclude: Iterable[Path] = (), root: P
         for entry in _card_entries(str(start)):
             path = Path(entry.path)
             if entry.name in excluded_names and path.resolve() in excluded:
+                continue
+            problem = unsafe_name_problem(os.path.relpath(entry.path, start))
+            if problem:
+                problems.append(CardError(display_path(path, root), 0, 0, "", problem))
                 continue
             if entry.is_symlink() and not path.resolve().is_relative_to(top):
                 problems.append(CardError(display_path(path, root), 0, 0, "",

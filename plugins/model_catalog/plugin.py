@@ -13,7 +13,7 @@ import posixpath
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin
 
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -24,6 +24,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from .cache import CardCache, TextCache
+from .cachefolder import CacheError
 from .errors import format_text
 from .gate import check_cards
 from .gcpause import collector_paused
@@ -44,9 +45,10 @@ def _relative_folder(folder: str, docs_dir: str) -> str:
 
 
 def _docs_relative(card_path: Path, config: MkDocsConfig) -> str:
-    """A card file's path relative to docs_dir, as MkDocs' ``edit_uri`` of a page (each folder's computed once)."""
+    """A card file's path relative to docs_dir, percent-encoded, as MkDocs' ``edit_uri`` of a page (each folder's
+    computed once). MkDocs puts it into links as it is: encoded here, no file name can leave the link's quotes."""
     folder, name = os.path.split(card_path)
-    return posixpath.join(_relative_folder(folder, config.docs_dir), name)
+    return quote(posixpath.join(_relative_folder(folder, config.docs_dir), name), safe="/")
 
 
 def _edit_url(card_path: Path, config: MkDocsConfig) -> str | None:
@@ -170,7 +172,7 @@ class ModelCatalogPlugin(BasePlugin):
             self.schema = schema = CardSchema.load(settings.schema_extension_path)
             checked = check_cards(settings, schema=schema, root=settings.base_dir, workers=self.workers,
                                   reuse=last.card_cache if last else None, remember=self.serving)
-        except (SchemaError, SettingsError) as exc:
+        except (SchemaError, SettingsError, CacheError) as exc:
             raise PluginError(str(exc)) from None
         blocking = checked.blocking
         if blocking and not self.serving:
@@ -180,13 +182,16 @@ class ModelCatalogPlugin(BasePlugin):
         renderer = TemplateRenderer(settings.templates_path)
         if last and (last.renderer.folders, last.renderer.digest) == (renderer.folders, renderer.digest):
             renderer = last.renderer  # its templates are compiled already
+        try:
+            text_cache = TextCache(checked.cache_folder, schema.digest, previous=last.text_cache if last else None,
+                                   remember=self.serving)
+        except CacheError as exc:
+            raise PluginError(str(exc)) from None
         site = CatalogSite(checked.catalog, renderer, prefix=settings.prefix,
                            include_drafts=self.include_drafts, directory_urls=config.use_directory_urls,
                            problems=blocking, reviews=checked.reviews, index_page_size=settings.index_page_size,
                            json_schema=json.dumps(card_json_schema(schema), indent=2, ensure_ascii=False),
-                           cache=TextCache(settings.cache_path, schema.digest, previous=last.text_cache if last else None,
-                                           remember=self.serving),
-                           reuse=last.made if last else None)
+                           cache=text_cache, reuse=last.made if last else None)
         docs_dir = Path(config.docs_dir)
         clash_possible = not site.prefix or (docs_dir / site.prefix).is_dir()
         for src_uri in site.pages if clash_possible else ():

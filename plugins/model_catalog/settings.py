@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import types
 import typing
 from dataclasses import MISSING, dataclass, field, fields
@@ -92,7 +93,8 @@ class CatalogSettings:
 
     @property
     def cache_path(self) -> Path | None:
-        return self.resolve(self.cache_dir) if self.cache_dir else None
+        """The cache folder as configured, links not resolved: the cache refuses them (see ``cachefolder``)."""
+        return Path(os.path.abspath(self.base_dir / self.cache_dir)) if self.cache_dir else None
 
     @property
     def policy(self) -> ApprovalPolicy:
