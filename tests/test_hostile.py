@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import html
 import inspect
 import os
+import re
 import sys
 import time
 from pathlib import Path
 
+import jsonschema
 import pytest
 from conftest import mkdocs_build, run_cli, write_site
 from model_catalog import load_catalog
@@ -78,6 +81,24 @@ def test_binary_file_with_a_yaml_name(tmp_path: Path) -> None:
 def test_ids_that_try_to_leave_the_site_are_refused(tmp_path: Path, bad_id: str) -> None:
     text = errors_of(tmp_path, {"x.yaml": DRAFT.replace("id: ocr", f"id: '{bad_id}'")})
     assert text.startswith("cards/x.yaml:1:5: id: must be lowercase letters, digits and hyphens")
+
+
+@pytest.mark.parametrize(("old", "new", "field"), [
+    ("id: ocr", 'id: "ocr\\n"', "id"), ("version: '1.2'", 'version: "1.2\\n"', "version"),
+    ("status: draft", 'status: draft\nmodel_details: {base_model: "ocr-base\\n"}', "model_details.base_model")])
+def test_a_trailing_newline_does_not_pass_a_pattern(tmp_path: Path, old: str, new: str, field: str) -> None:
+    """``re.match(pattern + "$")`` accepts "ocr\\n": a second model that looks identical to ``ocr``."""
+    text = errors_of(tmp_path, {"x.yaml": DRAFT.replace(old, new)})
+    assert f" {field}: must be " in text, text
+    from model_catalog.json_schema import card_json_schema
+    from model_catalog.schema import CardSchema
+
+    schema = card_json_schema(CardSchema.load())
+    jsonschema.validate({"id": "ocr", "name": "OCR", "version": "1.2", "status": "draft",
+                         "owners": [{"name": "A", "email": "a@example.com"}]}, schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"id": "ocr\n", "name": "OCR", "version": "1.2", "status": "draft",
+                             "owners": [{"name": "A", "email": "a@example.com"}]}, schema)
 
 
 @pytest.mark.parametrize("bad_version", ["../1", "1/2", ".", "..", "1 0", "v1\u0301"])
@@ -195,3 +216,35 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
         os.utime(site / "cards" / "fraud" / "1.0.yaml")
     assert outputs[0] == outputs[1]
     assert any(name.name == "catalog.json" for name in outputs[0])
+
+
+LINK_FIELDS = {"model_details.paper": "model_details: {{paper: {link}}}",
+               "model_details.repository": "model_details: {{repository: {link}}}",
+               "evaluation_data[0].link": "evaluation_data: [{{name: d, link: {link}}}]",
+               "training_data[0].link": "training_data: [{{name: d, link: {link}}}]",
+               "links[0].url": "links: [{{title: t, url: {link}}}]"}
+
+
+@pytest.mark.parametrize("link", ['"\\x01javascript:alert(1)"', '" javascript:alert(1)"', '"java\\tscript:alert(1)"',
+                                  '"https://example.com/\\npath"', '"\\\\\\\\evil.example/x"', '"/\\\\evil.example"'])
+def test_links_are_read_as_a_browser_reads_them(tmp_path: Path, link: str) -> None:
+    files = {f"{index}.yaml": DRAFT.replace("ocr", f"ocr-{index}") + template.format(link=link) + "\n"
+             for index, template in enumerate(LINK_FIELDS.values())}
+    lines = errors_of(tmp_path, files).splitlines()
+    assert len(lines) == len(LINK_FIELDS)
+    for line, field in zip(lines, LINK_FIELDS):
+        assert f" {field}: " in line
+        assert "must not contain control characters" in line or "links must use http, https or mailto" in line
+
+
+def test_markdown_links_with_control_characters_do_not_reach_the_page(tmp_path: Path) -> None:
+    description = ('description: "[a](\\x01javascript:alert(1)) [b](java\\tscript:alert(2)) '
+                   '<a href=\\"&#1;javascript:alert(3)\\">c</a> [ok](https://example.com/)"\n')
+    site = write_site(tmp_path, {"ocr/1.2.yaml": DRAFT + description}, plugin_options="cards_dir: cards\nshow_drafts: true")
+    assert mkdocs_build(site).returncode == 0
+    page = (site / "site" / "models" / "ocr" / "1.2" / "index.html").read_text()
+    hrefs = [html.unescape(href) for href in re.findall(r'href="([^"]*)"', page)]
+    # What a browser follows (WHATWG URL parsing): C0 controls and spaces stripped at the ends, tabs and newlines dropped.
+    followed = [re.sub(r"[\t\n\r]", "", href.strip("".join(map(chr, range(33))))).lower() for href in hrefs]
+    assert "https://example.com/" in followed
+    assert not [href for href in followed if href.startswith("javascript:")]

@@ -121,5 +121,5 @@ def test_schema_command_prints_the_schema_with_the_sites_extension(tmp_path: Pat
     done = run_cli("schema", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     schema = json.loads(done.stdout)
-    assert schema["properties"]["cost_center"]["pattern"] == "^(?:CC-[0-9]{4})$"
+    assert schema["properties"]["cost_center"]["pattern"] == "^(?:CC-[0-9]{4})$(?![\\s\\S])"
     assert "limitations" in schema["then"]["required"]

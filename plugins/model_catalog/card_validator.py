@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 
 import cerberus
 
@@ -18,6 +19,13 @@ class CardValidator(cerberus.Validator):
         **cerberus.Validator.types_mapping,
         "isodate": cerberus.TypeDefinition("isodate", (dt.date,), (dt.datetime,)),
     }
+
+    def _validate_regex(self, pattern: str, field: str, value: object) -> None:
+        """{'type': 'string'}"""
+        # Cerberus matches ``pattern + "$"``, which also accepts a trailing newline: "object-detector\n" would pass
+        # as an id and publish a second model that looks identical. The whole value must match.
+        if isinstance(value, str) and re.fullmatch(pattern, value) is None:
+            self._error(field, cerberus.errors.REGEX_MISMATCH)
 
     def _validate_spdx_license(self, constraint: bool, field: str, value: object) -> None:
         """{'type': 'boolean'}"""

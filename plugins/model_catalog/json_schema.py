@@ -15,14 +15,18 @@ from .schema import CardSchema, Rules
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 _TYPES = {"string": "string", "integer": "integer", "number": "number", "float": "number", "boolean": "boolean",
           "list": "array", "dict": "object", "isodate": "string"}
-_LINK = r"^(?:https?://[^\s/?#]+\S*|mailto:\S+|(?![A-Za-z][A-Za-z0-9+.-]*:)(?!//)\S+)$"
+_END = r"$(?![\s\S])"
+"""The end of the text in every regex dialect: Python's ``$`` also matches before a final newline, ECMA's does not."""
+_VISIBLE = r"[^\s\x00-\x1f\x7f-\x9f]"  # no white space, no control character (see value_rules.link_problem)
+_LINK = (rf"^(?:https?://[^\s/?#\x00-\x1f\x7f-\x9f]+{_VISIBLE}*|mailto:{_VISIBLE}+"
+         rf"|(?![A-Za-z][A-Za-z0-9+.-]*:)(?![/\\][/\\]){_VISIBLE}+){_END}")
 
 
 def _license(schema: CardSchema) -> dict[str, Any]:
     return {"anyOf": [
         {"enum": sorted(schema.licenses | {"proprietary"})},
-        {"pattern": r"^LicenseRef-[A-Za-z0-9.-]+$"},
-        {"pattern": r"^\S.*\s(AND|OR|WITH)\s.*\S$"},
+        {"pattern": rf"^LicenseRef-[A-Za-z0-9.-]+{_END}"},
+        {"pattern": rf"^\S.*\s(AND|OR|WITH)\s.*\S{_END}"},
     ]}
 
 
@@ -45,7 +49,7 @@ def _rules(rules: Rules, schema: CardSchema, *, nullable: bool) -> dict[str, Any
     if "allowed" in rules:
         out["enum"] = list(rules["allowed"]) + ([None] if nullable else [])
     if "regex" in rules:
-        out["pattern"] = f"^(?:{rules['regex']})$"
+        out["pattern"] = f"^(?:{rules['regex']}){_END}"
     for rule, keyword in (("min", "minimum"), ("max", "maximum")):
         if rule in rules:
             out[keyword] = rules[rule]

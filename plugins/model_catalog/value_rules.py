@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _SPDX_OPERATOR = re.compile(r"\s+(?:AND|OR|WITH)\s+")
 _LINK_SCHEMES = ("http://", "https://", "mailto:")
@@ -37,13 +38,23 @@ def unknown_licenses(expression: str, licenses: frozenset[str]) -> list[str]:
 
 
 def link_problem(value: str) -> str | None:
-    """What is wrong with a link (a full http, https or mailto URL, or a relative path), or None."""
+    """What is wrong with a link (a full http, https or mailto URL, or a relative path), or None.
+
+    Read as a browser reads it (the WHATWG URL standard), so no link can be taken for one kind here and
+    followed as another there: browsers drop tabs and newlines anywhere and control characters at either end
+    (``"\\x01javascript:"`` runs as ``javascript:``), so control characters are refused wherever they are,
+    and the scheme is looked for after leading white space.
+    """
+    control = next((ch for ch in value if unicodedata.category(ch) == "Cc"), None)
+    if control is not None:
+        return (f"must not contain control characters (got U+{ord(control):04X} in {describe_value(value)}); "
+                "remove it (browsers skip it, so the link would not go where it reads)")
     text = value.strip()
     if text.lower().startswith(_LINK_SCHEMES):
         if _FULL_LINK.fullmatch(text):
             return None
         return f"is not a valid link (got {describe_value(value)}); write a full URL such as https://example.com/page"
-    if _SCHEME.match(text) or text.startswith("//"):
+    if _SCHEME.match(text) or text.startswith(("//", "\\\\", "/\\", "\\/")):
         return f"links must use http, https or mailto (got {describe_value(value)})"
     if not text or any(ch.isspace() for ch in text):
         return f"is not a valid link (got {describe_value(value)}); encode spaces as %20"
