@@ -289,3 +289,41 @@ def test_bad_policy_is_a_usage_error(site: Path) -> None:
     done = run_cli("validate", cwd=site)
     assert done.returncode == 2
     assert "plugins.model-catalog.approvals.max_age_days: must be a whole number of days" in done.stderr
+
+
+@pytest.mark.parametrize("owner", [
+    "{name: Priya R., email: rita+cards@example.com, team: risk}",  # plus-addressing, another form of the name
+    "{name: Someone Else, email: RITA@Example.COM, team: risk}",  # case
+    "{name: \"RITA  re\\u200bviewer\", email: other@example.org, team: risk}",  # the name, an invisible character
+    "{name: Rïta Reviewer, email: r@example.org, team: risk}",  # an accent
+])
+def test_self_approval_is_recognised_through_variants_of_the_owner(site: Path, owner: str) -> None:
+    path = site / "cards" / "fraud" / "1.0.yaml"
+    path.write_text(path.read_text().replace("owners:\n", f"owners:\n  - {owner}\n", 1))
+    done = approve(site, "--approver", "Rita Reviewer", "--role", "ml-lead", "--date", "2025-03-01")
+    assert done.returncode == 2
+    assert "Rita Reviewer owns this card and cannot approve it (self-approval is off in the policy)" in done.stderr
+
+
+@pytest.mark.parametrize(("second", "what"), [
+    ("{{name: Rita Two, email: rita2@example.com, roles: [legal], keys: ['{key}']}}", "keys[0]: this SSH key"),
+    ("{{name: Rita Two, email: RITA+legal@example.com, roles: [legal]}}", "email: the e-mail address"),
+    ("{{name: 'rita  REVIEWER', email: r2@example.com, roles: [legal]}}", "name: the name"),
+])
+def test_one_person_under_two_registry_entries_is_a_registry_error(site: Path, second: str, what: str) -> None:
+    registry = site / "cards" / "APPROVERS.yaml"
+    rita_key = (site / "keys" / "rita.pub").read_text().strip()
+    registry.write_text(registry.read_text() + "  - " + second.format(key=rita_key) + "\n")
+    done = run_cli("validate", cwd=site)
+    assert done.returncode == 1
+    assert f"cards/APPROVERS.yaml:5:" in done.stdout and f"approvers[3].{what}" in done.stdout
+    assert "is also listed for approvers[0] (Rita Reviewer); one person is one entry" in done.stdout
+
+
+def test_an_approval_dated_before_the_card_was_created_does_not_count(site: Path) -> None:
+    path = site / "cards" / "fraud" / "1.0.yaml"
+    assert "created: 2025-01-10" in path.read_text()
+    done = approve(site, "--approver", "Rita Reviewer", "--role", "ml-lead", "--date", "2025-01-09")
+    assert done.returncode == 2
+    assert "not approved: dated 2025-01-09, before the card was created (2025-01-10); approve it again" in done.stderr
+    assert approve(site, "--approver", "Rita Reviewer", "--role", "ml-lead", "--date", "2025-01-10").returncode == 0

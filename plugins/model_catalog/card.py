@@ -80,9 +80,6 @@ class Card:
     def is_draft(self) -> bool:
         return self.status == "draft"
 
-    def owner_emails(self) -> set[str]:
-        return {str(owner.get("email", "")).lower() for owner in self.data.get("owners", [])}
-
 
 @dataclass
 class Catalog:

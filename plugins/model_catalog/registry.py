@@ -2,15 +2,35 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .errors import CardError
+from .errors import CardError, format_path
 from .schema import CardSchema, validation_for
 from .signatures import parse_public_key
 from .yamlsource import YamlError, decode_card_bytes, parse_yaml
+
+
+def name_key(name: object) -> str:
+    """A person's name as compared for identity: Unicode compatibility forms folded (NFKD), accents, invisible
+    characters and case dropped, white space collapsed. ``Pri\u200bya  RAMAN`` is ``priya raman``; ``Priya R.``
+    is still another name (initials and nicknames are not guessed)."""
+    decomposed = unicodedata.normalize("NFKD", str(name))
+    kept = "".join(ch for ch in decomposed if unicodedata.category(ch) not in ("Mn", "Cf", "Cc"))
+    return " ".join(kept.casefold().split())
+
+
+def email_key(email: object) -> str:
+    """An e-mail address as compared for identity: :func:`name_key`'s folding, no white space, and the local
+    part's ``+tag`` dropped (``Priya.Raman+cards@ACME.example`` is ``priya.raman@acme.example``). Dots and
+    provider-specific aliases are kept: ``priya.raman`` and ``priyaraman`` are two addresses."""
+    text = name_key(email).replace(" ", "").strip("<>")
+    local, at, domain = text.rpartition("@")
+    if not at:
+        return text
+    return f"{local.split('+', 1)[0]}@{domain}"
 
 
 @dataclass(frozen=True)
@@ -29,22 +49,20 @@ class Registry:
     source: str
     approvers: dict[str, Approver] = field(default_factory=dict)
     errors: list[CardError] = field(default_factory=list)
-    text: str = ""
 
     def get(self, name: str) -> Approver | None:
         return self.approvers.get(name)
 
-    @cached_property
-    def fingerprint(self) -> str:
-        return self.text
-
 
 def load_registry(path: Path, source: str, max_bytes: int = 1_000_000) -> Registry:
-    """Read and check the registry; errors are located like card errors."""
+    """Read and check the registry; errors are located like card errors.
+
+    One person is one entry: a name (as :func:`name_key` compares it), an e-mail address (as :func:`email_key`
+    does) or an SSH key listed for two entries is an error, so one person can never fill two roles of one card.
+    """
     registry = Registry(source)
     try:
-        registry.text = decode_card_bytes(path.read_bytes(), max_bytes)
-        located = parse_yaml(registry.text)
+        located = parse_yaml(decode_card_bytes(path.read_bytes(), max_bytes))
     except FileNotFoundError:
         registry.errors.append(CardError(source, 0, 0, "", "the approvers registry does not exist; create it "
                                          "(see the docs' Review and approval page) or set approvals.registry"))
@@ -59,6 +77,18 @@ def load_registry(path: Path, source: str, max_bytes: int = 1_000_000) -> Regist
     registry.errors.extend(errors)
     if errors:
         return registry
+    first: dict[tuple[str, str], int] = {}
+    """(kind, identity) -> index of the entry that lists it first."""
+
+    def claim(kind: str, identity: str, index: int, path: tuple[str | int, ...], what: str) -> None:
+        owner = first.setdefault((kind, identity), index)
+        if owner != index:
+            where = located.locate(("approvers", index, *path))
+            registry.errors.append(CardError(
+                source, *where, format_path(("approvers", index, *path)),
+                f"{what} is also listed for approvers[{owner}] ({data['approvers'][owner]['name']}); one person is "
+                "one entry (else one person could fill two roles): merge the entries or correct one"))
+
     for index, entry in enumerate(data["approvers"]):
         keys = []
         for key_index, line in enumerate(entry.get("keys", [])):
@@ -69,11 +99,12 @@ def load_registry(path: Path, source: str, max_bytes: int = 1_000_000) -> Regist
                 why = f" ({exc})" if str(exc) else ""
                 registry.errors.append(CardError(source, *where, f"approvers[{index}].keys[{key_index}]",
                                                  f"not a usable SSH public key{why}; paste the line of the .pub file"))
+                continue
+            claim("key", " ".join(line.split()[:2]), index, ("keys", key_index), "this SSH key")
         name = entry["name"]
-        if name in registry.approvers:
-            where = located.locate(("approvers", index, "name"))
-            registry.errors.append(CardError(source, *where, f"approvers[{index}].name",
-                                             f"{name!r} is listed twice; merge the entries"))
-        registry.approvers[name] = Approver(name, str(entry.get("email", "")).lower(), frozenset(entry["roles"]),
-                                            tuple(keys))
+        claim("name", name_key(name), index, ("name",), f"the name {name!r}")
+        if entry.get("email"):
+            claim("email", email_key(entry["email"]), index, ("email",), f"the e-mail address {entry['email']!r}")
+        registry.approvers.setdefault(name, Approver(name, email_key(entry.get("email", "")),
+                                                      frozenset(entry["roles"]), tuple(keys)))
     return registry

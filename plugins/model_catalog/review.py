@@ -9,7 +9,7 @@ from typing import Any
 from .card import Card
 from .errors import CardError
 from .policy import ApprovalPolicy
-from .registry import Registry
+from .registry import Approver, Registry, email_key, name_key
 from .signatures import approval_message, verify
 from .validate import parse_isodate
 
@@ -84,8 +84,7 @@ def _problem(card: Card, approval: dict[str, Any], digest: str, policy: Approval
         return f"{name!r} is not in the approvers registry ({registry.source})", verified
     if role not in approver.roles:
         return f"{name} does not hold the role {role!r} (holds: {', '.join(sorted(approver.roles))})", verified
-    if not policy.allow_self_approval and (approver.email in card.owner_emails()
-                                           or name in {o.get("name") for o in card.data.get("owners", [])}):
+    if not policy.allow_self_approval and is_owner(approver, card):
         return f"{name} owns this card and cannot approve it (self-approval is off in the policy)", verified
     if date is not None and date > today + dt.timedelta(days=1):  # a day of slack for approvers east of UTC
         return f"dated {date}, which is in the future", verified
@@ -93,6 +92,9 @@ def _problem(card: Card, approval: dict[str, Any], digest: str, policy: Approval
             and (today - date).days > policy.max_age_days):
         return (f"dated {date}, older than the maximum age of {policy.max_age_days} days; "
                 "approve it again"), verified
+    created = parse_isodate(card.data.get("created"))
+    if date is not None and created is not None and date < created:
+        return f"dated {date}, before the card was created ({created}); approve it again", verified
     if signature and not verified:
         return f"the signature does not verify against {name}'s registered keys", verified
     if not signature and policy.require_signatures:
@@ -101,6 +103,22 @@ def _problem(card: Card, approval: dict[str, Any], digest: str, policy: Approval
         return (f"{name} already approved this card as {seen[name][1]} (approvals[{seen[name][0]}]); "
                 "one person counts once"), verified
     return None, verified
+
+
+def is_owner(approver: Approver, card: Card) -> bool:
+    """Whether the approver is among the card's owners: by e-mail address (:func:`~model_catalog.registry.email_key`)
+    or by name (:func:`~model_catalog.registry.name_key`).
+
+    The owners are written by the card's author, so this catches an author who lists themselves under a variant of
+    their address or name; it cannot catch an owner left out of ``owners`` or a different address altogether.
+    """
+    names = {name_key(approver.name)}
+    for owner in card.data.get("owners", []):
+        if approver.email and email_key(owner.get("email", "")) == approver.email:
+            return True
+        if name_key(owner.get("name", "")) in names:
+            return True
+    return False
 
 
 def review_card(card: Card, policy: ApprovalPolicy, registry: Registry, today: dt.date) -> ReviewState:
