@@ -170,3 +170,57 @@ def test_version_is_the_installed_distributions(tmp_path: Path) -> None:
     assert done.returncode == 0
     assert done.stdout.strip() == f"model-catalog {model_catalog.__version__}"
     assert metadata.version("mkdocs-model-catalog") == model_catalog.__version__
+
+
+def both_read(site: Path, env: dict[str, str] | None = None) -> tuple[str, str]:
+    """What `validate` and `mkdocs build` say of the same site: the cards they saw, or the error."""
+    from conftest import mkdocs_build
+
+    validated = run_cli("validate", cwd=site, env=env)
+    built = mkdocs_build(site, env=env)
+    assert "Traceback" not in validated.stderr + built.stderr
+    return validated.stdout + validated.stderr, built.stdout + built.stderr
+
+
+def test_mkdocs_tags_in_the_options_are_read_as_mkdocs_reads_them(tmp_path: Path) -> None:
+    site = write_site(tmp_path, {"ok/1.0.yaml": BROKEN.replace("credit-risk", "ok").replace("value: 92", "value: 0.92")},
+                      plugin_options="cards_dir: !ENV [CATALOG_CARDS, nowhere]\nprefix: !ENV UNSET_VARIABLE_X")
+    shutil.move(site / "cards", site / "elsewhere")
+    validated, built = both_read(site, env={"CATALOG_CARDS": "elsewhere"})
+    assert "1 card(s) valid" in validated and (site / "site" / "models" / "index.html").is_file()
+    validated, built = both_read(site)  # the default of !ENV: a folder that does not exist, for both
+    assert "nowhere: no such file or folder" in validated and "nowhere" in built
+
+
+def test_relative_paths_and_inherit_as_mkdocs_resolves_them(tmp_path: Path) -> None:
+    site = write_site(tmp_path, {"ok/1.0.yaml": BROKEN.replace("credit-risk", "ok").replace("value: 92", "value: 0.92")},
+                      plugin_options="cards_dir: !relative $config_dir/cards")
+    (site / "base.yml").write_text((site / "mkdocs.yml").read_text())
+    (site / "mkdocs.yml").write_text("INHERIT: base.yml\nsite_name: Child\n")
+    validated, built = both_read(site)
+    assert "1 card(s) valid" in validated and (site / "site" / "models" / "index.html").is_file(), built
+    (site / "base.yml").write_text((site / "base.yml").read_text().replace("!relative $config_dir/cards", "!relative"))
+    done = run_cli("validate", cwd=site)
+    assert done.returncode == 2 and "plugins.model-catalog.cards_dir: `!relative ` has no meaning here" in done.stderr
+    assert mkdocs_build_fails(site)
+
+
+def mkdocs_build_fails(site: Path) -> bool:
+    from conftest import mkdocs_build
+
+    done = mkdocs_build(site)
+    return done.returncode != 0 and "Traceback" not in done.stderr
+
+
+def test_python_tags_are_never_run_and_refused_in_the_options(tmp_path: Path) -> None:
+    site = write_site(tmp_path, {"ok/1.0.yaml": BROKEN.replace("credit-risk", "ok").replace("value: 92", "value: 0.92")},
+                      extra_config="markdown_extensions:\n  - pymdownx.emoji:\n"
+                                   "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n")
+    assert run_cli("validate", cwd=site).returncode == 0  # outside the options: ignored, as before
+    config = site / "mkdocs.yml"
+    config.write_text(config.read_text().replace("cards_dir: cards", "cards_dir: !!python/name:os.getcwd"))
+    done = run_cli("validate", cwd=site)
+    assert done.returncode == 2
+    assert ("plugins.model-catalog.cards_dir: the tag tag:yaml.org,2002:python/name:os.getcwd is not supported in "
+            "these options; write the value itself") in done.stderr
+    assert mkdocs_build_fails(site)

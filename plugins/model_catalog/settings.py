@@ -10,8 +10,7 @@ from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from .mkdocs_yml import ConfigFileError, load_config_file, resolve_tags
 from .policy import ApprovalPolicy, PolicyError
 
 PLUGIN_NAME = "model-catalog"
@@ -61,6 +60,11 @@ class CatalogSettings:
                 raise SettingsError(f"{source}: plugins.{PLUGIN_NAME}.{name}: unknown option{hint}")
             if value is None and known[name].default is not None:
                 continue
+            if isinstance(value, os.PathLike):  # MkDocs' `!relative $config_dir/...`
+                try:
+                    value = os.fspath(value)
+                except Exception as exc:  # noqa: BLE001 - MkDocs raises its own error for a bare !relative
+                    raise SettingsError(f"{source}: plugins.{PLUGIN_NAME}.{name}: {exc}") from None
             expected = _runtime_types(typing.get_type_hints(cls)[name])
             if value is not None and not isinstance(value, expected) or isinstance(value, bool) and bool not in expected:
                 wanted = " or ".join(t.__name__ for t in expected if t is not type(None))
@@ -116,35 +120,24 @@ def _runtime_types(hint: Any) -> tuple[type, ...]:
     return (origin or hint,)
 
 
-class _TolerantLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml without MkDocs: its `!ENV` and `!!python/name:` tags become None."""
-
-
-def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> None:
-    return None
-
-
-_TolerantLoader.add_multi_constructor("!", _ignore_tag)
-_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)
-
-
 def read_mkdocs_settings(config_file: Path) -> CatalogSettings:
-    """The plugin's settings from an mkdocs.yml, for use outside MkDocs (the CLI)."""
+    """The plugin's settings from an mkdocs.yml, for use outside MkDocs (the CLI), its tags resolved as MkDocs
+    resolves them (:mod:`model_catalog.mkdocs_yml`)."""
     try:
-        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise SettingsError(f"{config_file}: cannot read: {exc}") from None
-    if not isinstance(config, dict):
-        raise SettingsError(f"{config_file}: not a MkDocs configuration (expected a mapping)")
-    options: dict[str, Any] | None = None
-    plugins = config.get("plugins") or []
-    entries = plugins.items() if isinstance(plugins, dict) else (
-        next(iter(p.items())) if isinstance(p, dict) else (p, {}) for p in plugins)
-    for name, value in entries:
-        if name == PLUGIN_NAME:
-            options = value or {}
+        config = load_config_file(config_file)
+        options: dict[str, Any] | None = None
+        plugins = config.get("plugins") or []
+        entries = plugins.items() if isinstance(plugins, dict) else (
+            next(iter(p.items())) if isinstance(p, dict) and p else (p, {}) for p in plugins)
+        for name, value in entries:
+            if name == PLUGIN_NAME:
+                options = resolve_tags(value or {}, config, config_file, f"plugins.{PLUGIN_NAME}")
+    except ConfigFileError as exc:
+        raise SettingsError(str(exc)) from None
     if options is None:
         raise SettingsError(f"{config_file}: the `{PLUGIN_NAME}` plugin is not listed under `plugins:`")
+    if not isinstance(options, dict):
+        raise SettingsError(f"{config_file}: plugins.{PLUGIN_NAME}: must be a mapping of options")
     return CatalogSettings.from_options(options, config_file.parent.resolve(), source=str(config_file))
 
 

@@ -1,0 +1,138 @@
+"""Reading mkdocs.yml without MkDocs, so the command line sees the options MkDocs gives the plugin.
+
+MkDocs reads its configuration with tags of its own: ``!ENV`` (an environment
+variable, with a default) and ``!relative`` (a path from the configuration's
+folder or ``docs_dir``), and ``INHERIT`` merges a parent file under it. They
+are resolved here the same way. Anything else MkDocs would run as Python
+(``!!python/name:...``) is not run: outside the plugin's options it is
+ignored, inside them it is an error.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+class ConfigFileError(Exception):
+    """mkdocs.yml cannot be read; the message names the file and what to do."""
+
+
+@dataclass(frozen=True)
+class Relative:
+    """``!relative $config_dir/sub`` (or ``$docs_dir``, or a bare ``!relative``) before it is resolved."""
+
+    prefix: str
+    suffix: str
+
+
+@dataclass(frozen=True)
+class NotRun:
+    """A tag MkDocs would give to Python (``!!python/name:``...), left unresolved."""
+
+    tag: str
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader with MkDocs' ``!ENV`` and ``!relative``; other tags become :class:`NotRun`."""
+
+
+def _env(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    """``!ENV NAME`` or ``!ENV [NAME, OTHER, default]``: the first variable set, read as YAML reads a plain
+    value; else the default (the last item of a list of two or more), else null. As MkDocs' pyyaml_env_tag."""
+    if isinstance(node, yaml.ScalarNode):
+        names, default = [loader.construct_scalar(node)], None
+    elif isinstance(node, yaml.SequenceNode):
+        items = list(node.value)
+        default = loader.construct_object(items.pop(), deep=True) if len(items) > 1 else None
+        names = [loader.construct_scalar(item) for item in items]  # type: ignore[arg-type]
+    else:
+        raise yaml.constructor.ConstructorError(None, None, "!ENV takes a variable name or a list of them",
+                                                node.start_mark)
+    for name in names:
+        if str(name) in os.environ:
+            text = os.environ[str(name)]
+            tag = loader.resolve(yaml.ScalarNode, text, (True, False))
+            return loader.construct_object(yaml.ScalarNode(tag, text))
+    return default
+
+
+def _relative(loader: yaml.SafeLoader, node: yaml.Node) -> Relative:
+    text = str(loader.construct_scalar(node) or "") if isinstance(node, yaml.ScalarNode) else ""
+    prefix, _, suffix = text.partition("/")
+    return Relative(prefix, suffix) if prefix.startswith("$") else Relative("", text)
+
+
+def _not_run(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> NotRun:
+    return NotRun(node.tag)
+
+
+_Loader.add_constructor("!ENV", _env)
+_Loader.add_constructor("!relative", _relative)
+_Loader.add_multi_constructor("!", _not_run)
+_Loader.add_multi_constructor("tag:yaml.org,2002:python/", _not_run)
+
+
+def _merge(parent: Any, child: Any) -> Any:
+    """``child`` over ``parent``, mappings merged key by key (as MkDocs merges an ``INHERIT``ed file)."""
+    if not (isinstance(parent, dict) and isinstance(child, dict)):
+        return child
+    merged = dict(parent)
+    for key, value in child.items():
+        merged[key] = _merge(merged[key], value) if key in merged else value
+    return merged
+
+
+def load_config_file(path: Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """The mapping in the MkDocs configuration file ``path``, its ``INHERIT`` chain merged under it."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        data = yaml.load(text, Loader=_Loader)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigFileError(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+    except RecursionError:
+        raise ConfigFileError(f"{path}: nested too deeply to be a MkDocs configuration") from None
+    except yaml.YAMLError as exc:
+        raise ConfigFileError(f"{path}: not valid YAML: {exc}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigFileError(f"{path}: not a MkDocs configuration (expected a mapping)")
+    parent = data.pop("INHERIT", None)
+    if parent is None:
+        return data
+    if not isinstance(parent, str):
+        raise ConfigFileError(f"{path}: INHERIT: must be the path of another configuration file")
+    parent_path = Path(os.path.normpath(path.parent / parent))
+    if parent_path in _seen or len(_seen) > 20:
+        raise ConfigFileError(f"{path}: INHERIT: {parent} inherits from itself in the end; break the loop")
+    if not parent_path.is_file():
+        raise ConfigFileError(f"{path}: INHERIT: {parent} does not exist ({parent_path})")
+    return dict(_merge(load_config_file(parent_path, (*_seen, path)), data))
+
+
+def resolve_tags(value: Any, config: dict[str, Any], config_file: Path, where: str) -> Any:
+    """``value`` (options read by :func:`load_config_file`) with ``!relative`` paths resolved as MkDocs resolves
+    them; raises :class:`ConfigFileError` for a tag MkDocs would run as Python, or a ``!relative`` that needs a page."""
+    if isinstance(value, dict):
+        return {key: resolve_tags(item, config, config_file, f"{where}.{key}") for key, item in value.items()}
+    if isinstance(value, list):
+        return [resolve_tags(item, config, config_file, f"{where}[{index}]") for index, item in enumerate(value)]
+    if isinstance(value, NotRun):
+        raise ConfigFileError(f"{config_file}: {where}: the tag {value.tag} is not supported in these options; "
+                              "write the value itself")
+    if isinstance(value, Relative):
+        folder = config_file.parent.absolute()
+        if value.prefix == "$config_dir":
+            return os.path.join(folder, value.suffix)
+        if value.prefix == "$docs_dir":
+            docs_dir = config.get("docs_dir", "docs")
+            return os.path.join(folder / str(docs_dir), value.suffix)
+        raise ConfigFileError(f"{config_file}: {where}: `!relative {value.prefix or value.suffix}` has no meaning "
+                              "here (MkDocs resolves it only while rendering a page); write "
+                              "`!relative $config_dir/...` or `!relative $docs_dir/...`")
+    return value
