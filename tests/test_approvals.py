@@ -327,3 +327,14 @@ def test_an_approval_dated_before_the_card_was_created_does_not_count(site: Path
     assert done.returncode == 2
     assert "not approved: dated 2025-01-09, before the card was created (2025-01-10); approve it again" in done.stderr
     assert approve(site, "--approver", "Rita Reviewer", "--role", "ml-lead", "--date", "2025-01-10").returncode == 0
+
+
+def test_a_warning_in_strict_mode_fails_before_the_old_site_is_touched(site: Path) -> None:
+    set_policy(site, "incomplete: warn")
+    assert mkdocs_build(site).returncode == 0
+    (site / "site" / "sentinel").write_text("old")
+    done = mkdocs_build(site, "--strict")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "model-catalog: 1 warning(s), which fail the build in strict mode:" in done.stderr
+    assert "missing valid approvals for medium risk: ml-lead, responsible-ai" in done.stderr
+    assert (site / "site" / "sentinel").read_text() == "old"

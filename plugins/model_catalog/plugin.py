@@ -177,6 +177,10 @@ class ModelCatalogPlugin(BasePlugin):
         blocking = checked.blocking
         if blocking and not self.serving:
             raise PluginError(f"model-catalog: {len(blocking)} error(s) in the cards:\n" + format_text(blocking))
+        warned = [problem for problem in checked.errors if problem.severity != "notice"]
+        if warned and config.strict:  # MkDocs would abort after writing the site; fail while the old one stands
+            raise PluginError(f"model-catalog: {len(warned)} warning(s), which fail the build in strict mode:\n"
+                              + format_text(warned))
         for problem in checked.errors:
             (log.info if problem.severity == "notice" else log.warning)(str(problem))
         renderer = TemplateRenderer(settings.templates_path)
