@@ -32,9 +32,10 @@ def run(args: list[str], cwd: Path, timeout: float = 180, env: dict[str, str] | 
     return subprocess.run(args, cwd=cwd, env={**ENV, **(env or {})}, capture_output=True, text=True, timeout=timeout)
 
 
-def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """The real `model-catalog` command, run as users run it."""
-    return run([sys.executable, "-m", "model_catalog", *args], cwd, env=env)
+def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None,
+            prefix: list[str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The real `model-catalog` command, run as users run it (after ``prefix``, such as ``setpriv ...``)."""
+    return run([*(prefix or []), sys.executable, "-m", "model_catalog", *args], cwd, env=env)
 
 
 def mkdocs_build(site_root: Path, *extra: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -87,18 +87,16 @@ def test_explicit_paths_override_mkdocs_yml(broken_site: Path) -> None:
 
 @pytest.mark.parametrize("args, message", [
     (["validate", "--format", "xml"], "invalid choice"),
-    (["validate", "missing-folder"], None),
+    (["validate", "missing-folder"], "model-catalog: missing-folder: no such file or folder"),
+    (["status", "/nonexistent"], "model-catalog: /nonexistent: no such file or folder"),
+    (["validate", ""], "an empty path was given"),
     (["--config", "nope.yml", "validate"], "nope.yml: no such file"),
     (["frobnicate"], "invalid choice"),
 ])
-def test_usage_errors_exit_2_without_traceback(tmp_path: Path, args: list[str], message: str | None) -> None:
+def test_usage_errors_exit_2_without_traceback(tmp_path: Path, args: list[str], message: str) -> None:
     done = run_cli(*args, cwd=tmp_path)
-    if message is None:  # a path that does not exist is an invalid input, reported like a card error
-        assert done.returncode == 1
-        assert "missing-folder: no such file or folder" in done.stdout
-    else:
-        assert done.returncode == 2
-        assert message in done.stderr
+    assert done.returncode == 2
+    assert message in done.stderr
     assert "Traceback" not in done.stderr
 
 

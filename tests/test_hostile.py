@@ -248,3 +248,65 @@ def test_markdown_links_with_control_characters_do_not_reach_the_page(tmp_path: 
     followed = [re.sub(r"[\t\n\r]", "", href.strip("".join(map(chr, range(33))))).lower() for href in hrefs]
     assert "https://example.com/" in followed
     assert not [href for href in followed if href.startswith("javascript:")]
+
+
+def test_no_command_prints_a_traceback_on_hostile_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """Every command over every hostile file and every bad argument: a message and exit 0, 1 or 2, never an
+    exception escaping (in this process, an escaping exception is what prints a traceback)."""
+    from model_catalog.cli import main
+
+    golden = Path(__file__).parent / "golden" / "errors"
+    site = write_site(tmp_path, {"fraud/1.0.yaml": card()})
+    names = []
+    for path in sorted(golden.rglob("*.yaml")):
+        name = path.relative_to(golden).as_posix()
+        (site / "cards" / "hostile" / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / "cards" / "hostile" / name).write_bytes(path.read_bytes())
+        names.append(f"cards/hostile/{name}")
+    (site / "deep.yml").write_text("a: " + "[" * 5000 + "]" * 5000 + "\n")
+    (site / "a-file").write_text("not a folder")
+    monkeypatch.chdir(site)
+    runs: list[list[str]] = [["validate"], ["status"], ["validate", "--format", "github"], ["schema"],
+                             ["--config", "deep.yml", "validate"], ["status", "/nonexistent"], ["validate", ""],
+                             ["export", "cards/fraud/1.0.yaml", "-o", "/nonexistent/dir/x"],
+                             ["export", "cards/fraud/1.0.yaml", "-o", "/etc"],
+                             ["new", "x", "--owner", "A B <a@b.example>", "--cards-dir", "missing"],
+                             ["new", "x", "--owner", "A B <a@b.example>", "--cards-dir", "a-file"],
+                             ["new", "-bad-", "--owner", "A B <a@b.example>"], ["new", "y", "--owner", "nobody"]]
+    for name in names:
+        runs += [["validate", name], ["status", name], ["approve", name, "--approver", "Rita Reviewer", "--role",
+                                                         "ml-lead"],
+                 ["import", "huggingface", name, "--owner", "A B <a@b.example>", "--out", "cards"]]
+        runs += [["export", name, "--format", export] for export in ("json", "huggingface", "cyclonedx")]
+    for argv in runs:
+        try:
+            code = main(argv)
+        except SystemExit as exc:  # argparse's own usage errors
+            code = exc.code
+        captured = capsys.readouterr()
+        assert code in (0, 1, 2), (argv, captured.err)
+        assert "Traceback" not in captured.out + captured.err, argv
+        if code == 2:
+            assert captured.err.startswith(("model-catalog: ", "usage: ")), (argv, captured.err)
+    assert not Path("/nonexistent").exists()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="drops to another user with setpriv, which needs root")
+def test_approve_into_a_folder_it_cannot_write_is_a_clear_error() -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:  # outside pytest's owner-only folders: the other user reads it
+        site = write_site(Path(folder), {"fraud/1.0.yaml": card(approved=False)})
+        for path in [site, *site.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        (site / "cards" / "fraud").chmod(0o555)
+        _approve_as_nobody(site)
+
+
+def _approve_as_nobody(site: Path) -> None:
+    done = run_cli("approve", "cards/fraud/1.0.yaml", "--approver", "Rita Reviewer", "--role", "ml-lead",
+                   cwd=site, prefix=["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"])
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert ("model-catalog: cards/fraud/1.0.yaml: cannot write the approval into the card: Permission denied; "
+            "check that you may write to its folder") in done.stderr

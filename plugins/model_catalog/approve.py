@@ -153,4 +153,7 @@ def add_approval(card_path: Path, *, approver: str, role: str, settings: Catalog
         write_approval(card_path, approval)
     except YamlError as exc:
         raise ApprovalRefused(str(exc.to_card_error(display_path(card_path)))) from None
+    except OSError as exc:
+        raise ApprovalRefused(f"{display_path(card_path)}: cannot write the approval into the card: "
+                              f"{exc.strerror or exc}; check that you may write to its folder") from None
     return approval

@@ -18,7 +18,8 @@ from .approve import ApprovalRefused, add_approval
 from .authoring import CardExistsError, create_model_card, git_owner
 from .cachefolder import CacheError
 from .card import version_key
-from .errors import CatalogError, format_github, format_json, format_text
+from .atomicfile import replace_file
+from .errors import CatalogError, format_github, format_json, format_text, printable
 from .export import EXPORTERS
 from .gate import CheckedCatalog, check_cards
 from .json_schema import card_json_schema
@@ -42,10 +43,22 @@ def _schema(settings: CatalogSettings) -> CardSchema:
     return CardSchema.load(settings.schema_extension_path)
 
 
+def _paths(texts: list[str]) -> list[Path]:
+    """The card files or folders named on the command line, each checked to exist."""
+    paths = []
+    for text in texts:
+        if not text.strip():
+            raise UsageError("an empty path was given; name card files or folders, or none for cards_dir")
+        path = Path(text)
+        if not path.exists():
+            raise UsageError(f"{text}: no such file or folder")
+        paths.append(path)
+    return paths
+
+
 def _check(args: argparse.Namespace) -> CheckedCatalog:
     settings = _settings(args)
-    return check_cards(settings, [Path(p) for p in args.paths] or None, schema=_schema(settings),
-                       workers=os.cpu_count() or 1)
+    return check_cards(settings, _paths(args.paths) or None, schema=_schema(settings), workers=os.cpu_count() or 1)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -104,7 +117,9 @@ def cmd_status(args: argparse.Namespace) -> int:
             print(" | ".join(parts))
         broken = [error for error in checked.catalog.errors if error.severity == "error"]
         if broken:
-            print(f"{len({e.file for e in broken})} card file(s) invalid; run `model-catalog validate`", file=sys.stderr)
+            files = sorted({error.file for error in broken})
+            print(f"{len(files)} card file(s) invalid ({', '.join(map(printable, files[:3]))}"
+                  f"{', ...' if len(files) > 3 else ''}); run `model-catalog validate`", file=sys.stderr)
     return EXIT_INVALID if checked.blocking else EXIT_OK
 
 
@@ -143,6 +158,11 @@ def _owners(args: argparse.Namespace) -> list[dict[str, str]]:
 def _create(args: argparse.Namespace, model_info: dict[str, Any]) -> int:
     settings = _settings(args)
     cards_dir = Path(args.cards_dir) if args.cards_dir else settings.cards_path
+    if args.cards_dir and not cards_dir.is_dir():
+        what = "is not a folder" if cards_dir.exists() else "does not exist"
+        raise UsageError(f"{args.cards_dir} {what}; give the folder the cards live in (create it first if it is new)")
+    if cards_dir.exists() and not cards_dir.is_dir():
+        raise UsageError(f"cards_dir {display_path(cards_dir)} is not a folder; fix cards_dir in the configuration")
     try:
         card = create_model_card(model_info, cards_dir, owners=_owners(args), overwrite=args.force,
                                  schema=_schema(settings))
@@ -190,7 +210,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     except ValueError as exc:  # SOURCE_DATE_EPOCH that is not a number of seconds
         raise UsageError(f"cannot export: {exc}") from None
     if args.output and args.output != "-":
-        Path(args.output).write_text(text, encoding="utf-8")
+        output = Path(args.output)
+        if output.is_dir():
+            raise UsageError(f"--output {args.output} is a folder; give the name of the file to write")
+        if not output.absolute().parent.is_dir():
+            raise UsageError(f"--output {args.output}: the folder {output.parent} does not exist; create it first")
+        try:
+            mode = output.stat().st_mode & 0o777 if output.exists() else 0o644
+            replace_file(output, text.encode("utf-8"), mode=mode)  # whole or not at all
+        except OSError as exc:
+            raise UsageError(f"--output {args.output}: cannot write: {exc.strerror or exc}") from None
     else:
         sys.stdout.write(text)
     return EXIT_OK
@@ -271,6 +300,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, SettingsError, SchemaError, CacheError) as exc:
         print(f"model-catalog: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except OSError as exc:  # the machine, not the cards: a folder that cannot be read or written
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"model-catalog: {printable(where)}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
 
 
 def run() -> NoReturn:
