@@ -15,7 +15,7 @@ from typing import Iterator
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from conftest import REPO, run
+from conftest import REPO, run, write_site
 from playwright.sync_api import Browser, Page, expect
 
 pytestmark = pytest.mark.browser
@@ -254,3 +254,45 @@ def test_no_serious_accessibility_violations(browser: Browser, site_url: str, sc
                for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
     context.close()
     assert serious == []
+
+
+IMAGES_AND_FOOTNOTES = """\
+id: ocr
+name: OCR
+version: '1.2'
+status: draft
+owners: [{name: Ada Lovelace, email: ada@example.com}]
+description: |
+  Reads receipts[^source]. ![tracking pixel](https://tracker.evil.example/pixel.png)
+  <img src=https://tracker.evil.example/raw.png alt="raw tag"> ![protocol-relative](//evil.example/p.png)
+  ![chart](data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==)
+
+  [^source]: Measured on the 2025 receipts set.
+"""
+
+
+@pytest.fixture(scope="module")
+def markdown_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("markdown")
+    write_site(root, {"ocr/1.2.yaml": IMAGES_AND_FOOTNOTES}, plugin_options="cards_dir: cards\nshow_drafts: true")
+    done = run([sys.executable, "-m", "mkdocs", "build"], root)
+    assert done.returncode == 0, done.stderr
+    with serving(root / "site") as url:
+        yield url
+
+
+def test_images_from_other_hosts_are_not_loaded_and_footnotes_link(browser: Browser, markdown_site_url: str) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    outside: list[str] = []
+    page.on("request", lambda request: request.url.startswith((LOCAL, "data:")) or outside.append(request.url))
+    page.goto(markdown_site_url + "models/ocr/1.2/")
+    markdown = page.locator(".mc-markdown").first
+    expect(markdown.locator(".mc-blocked-image")).to_have_text(
+        ["[image not shown: tracking pixel]", "[image not shown: raw tag]", "[image not shown: protocol-relative]"])
+    expect(markdown.locator("img")).to_have_count(1)  # the data: raster image stays
+    assert outside == []
+    markdown.locator("sup a").click()
+    expect(page).to_have_url(re.compile(r"#mc-fn-[0-9a-f]{8}-source$"))
+    expect(page.locator(":target")).to_contain_text("Measured on the 2025 receipts set.")
+    context.close()

@@ -364,3 +364,20 @@ def test_compacting_keeps_what_the_browser_renders_and_preformatted_text_exactly
         return re.sub(r"\s+", " ", re.sub(r"<(pre|code|script)\b.*?</\1>", "", html, flags=re.DOTALL))
 
     assert rendered_text(compacted) == rendered_text(page)
+
+
+def test_images_load_only_from_the_site_data_or_listed_hosts(tmp_path: Path) -> None:
+    description = ("description: '![a](https://img.acme.example/a.png) ![b](https://tracker.evil.example/b.png) "
+                   "![c](figures/c.png)'\n")
+    text = CARD.format(id="fraud", name="Fraud", version="1.0", status="draft")
+    text = re.sub(r"description: \|\n(  .*\n)+", description, text)
+    site = write_site(tmp_path, {"fraud/1.0.yaml": text}, plugin_options="cards_dir: cards\nshow_drafts: true")
+    assert mkdocs_build(site).returncode == 0
+    page = (site / "site" / "models" / "fraud" / "1.0" / "index.html").read_text()
+    assert 'src="figures/c.png"' in page and "https://" not in "".join(re.findall(r'<img[^>]*>', page))
+    assert "[image not shown: a]" in page and "[image not shown: b]" in page
+    config = site / "mkdocs.yml"
+    config.write_text(config.read_text().replace("show_drafts: true", "show_drafts: true\n      image_hosts: [img.acme.example]"))
+    assert mkdocs_build(site).returncode == 0
+    page = (site / "site" / "models" / "fraud" / "1.0" / "index.html").read_text()
+    assert 'src="https://img.acme.example/a.png"' in page and "[image not shown: b]" in page

@@ -183,7 +183,7 @@ class ModelCatalogPlugin(BasePlugin):
                               + format_text(warned))
         for problem in checked.errors:
             (log.info if problem.severity == "notice" else log.warning)(str(problem))
-        renderer = TemplateRenderer(settings.templates_path)
+        renderer = TemplateRenderer(settings.templates_path, settings.image_hosts or ())
         if last and (last.renderer.folders, last.renderer.digest) == (renderer.folders, renderer.digest):
             renderer = last.renderer  # its templates are compiled already
         try:

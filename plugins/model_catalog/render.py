@@ -8,13 +8,14 @@ import re
 import traceback
 from functools import cached_property
 from importlib import resources
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
 from .charts import format_number
-from .markdown_text import render_markdown
+from .markdown_text import MarkdownRenderer
 
 _H2 = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', re.S)
 _TAGS = re.compile(r"<[^>]+>")
@@ -49,10 +50,11 @@ class TemplateProblem(Exception):
 class TemplateRenderer:
     """Renders the built-in templates, letting a site override any of them file by file."""
 
-    def __init__(self, overrides: Path | None = None):
+    def __init__(self, overrides: Path | None = None, image_hosts: Iterable[str] = ()):
         folders = [str(overrides)] if overrides else []
         folders.append(str(builtin_templates_dir()))
         self.folders = folders
+        self.markdown = MarkdownRenderer(image_hosts)
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(folders),
             autoescape=True,
@@ -61,12 +63,12 @@ class TemplateRenderer:
             lstrip_blocks=True,
             keep_trailing_newline=False,
         )
-        self.env.filters.update(markdown=render_markdown, isodate=iso_date, number=_number, label=_label)
+        self.env.filters.update(markdown=self.markdown.render, isodate=iso_date, number=_number, label=_label)
 
     @cached_property
     def digest(self) -> str:
         """Changes when any template in any folder changes (for caching rendered pages)."""
-        hasher = hashlib.sha256()
+        hasher = hashlib.sha256(repr(sorted(self.markdown.image_hosts)).encode())
         for folder in self.folders:
             for path in sorted(Path(folder).rglob("*")):
                 if path.is_file() and path.suffix in (".html", ".js", ".css", ".svg"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import types
 import typing
 from dataclasses import MISSING, dataclass, field, fields
@@ -37,6 +38,9 @@ class CatalogSettings:
     show_drafts: bool | None = _option(None, "Publish draft cards; `null` shows them under `mkdocs serve` only.")
     index_page_size: int = _option(50, "Rows the catalog index shows at first, and adds with each \"Show more\" "
                                    "(the page stays quick with thousands of models); `0` shows every row.")
+    image_hosts: list[str] | None = _option(None, "Hosts that images in a card's Markdown may load from "
+                                            "(`[images.acme.example]`); by default only images in the site itself "
+                                            "and `data:` images are shown, so a page makes no outside request.")
     approvals: dict[str, Any] | None = _option(None, "The review policy: see the `approvals.*` options below.")
     cache_dir: str | None = _option(".model-catalog-cache", "Folder for validation results, rendered pages and "
                                     "exports cached by content hash (keep it out of git; restore it in CI to speed "
@@ -71,6 +75,10 @@ class CatalogSettings:
                 raise SettingsError(f"{source}: plugins.{PLUGIN_NAME}.{name}: must be {wanted} (got {value!r})")
             if isinstance(value, int) and not isinstance(value, bool) and value < 0:
                 raise SettingsError(f"{source}: plugins.{PLUGIN_NAME}.{name}: must be 0 or more (got {value})")
+            if name == "image_hosts" and value is not None and not all(
+                    isinstance(host, str) and re.fullmatch(r"[A-Za-z0-9.-]+", host) for host in value):
+                raise SettingsError(f"{source}: plugins.{PLUGIN_NAME}.{name}: must be a list of host names such as "
+                                    f"images.acme.example (got {value!r})")
             values[name] = value
         return cls(**values, base_dir=base_dir)
 
