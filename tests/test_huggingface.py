@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import subprocess
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 import yaml
 from huggingface_hub import ModelCard
+from markdown_it import MarkdownIt
 from model_catalog import Card, load_card, load_catalog
 from model_catalog.errors import CardError
 from model_catalog.formats.huggingface import IMPORTED_HEADING, to_huggingface
@@ -362,3 +364,38 @@ def test_round_trip_keeps_the_card(card: Card) -> None:
         assert {entry["name"] for entry in data["evaluation_data"]} == {m["dataset"] for m in original["metrics"]}
     assert data["description"].startswith(original["description"].strip())
     assert draft_errors(data) == []
+
+
+HOSTILE_TEXT = "<script>alert(1)</script> *loud* [link](javascript:alert(2)) & co | # not a heading"
+
+
+def test_plain_text_reaches_the_readme_as_text_not_markdown() -> None:
+    card = dataclasses.replace(EXAMPLES[0], data={
+        **EXAMPLES[0].data, "name": HOSTILE_TEXT, "summary": "- not a list " + HOSTILE_TEXT,
+        "limitations": [HOSTILE_TEXT, "two\n---\n# lines"],
+        "owners": [{"name": HOSTILE_TEXT, "email": "ada@example.com", "team": "risk"}]})
+    readme = to_huggingface(card)
+    loaded = ModelCard(readme)
+    assert loaded.data.to_dict()["model-index"][0]["name"] == HOSTILE_TEXT  # the front matter is intact
+    html = MarkdownIt("commonmark").enable("table").render(loaded.text)  # as the Hub renders a README
+    assert "<script>" not in html and "<em>loud</em>" not in html and 'href="javascript' not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert html.count("<h1>") == 1 and "<hr" not in html  # no heading or rule came from a value
+    again, _ = from_huggingface(readme)
+    assert again["name"] == HOSTILE_TEXT and HOSTILE_TEXT in again["limitations"]
+
+
+@pytest.mark.parametrize("field", ["name", "summary", "owners[0].name", "metrics[0].name", "links[0].title"])
+def test_single_line_fields_refuse_line_breaks(field: str) -> None:
+    data = {"id": "x", "name": "X", "version": "1", "status": "draft", "summary": "s",
+            "owners": [{"name": "A B", "email": "a@b.io"}], "metrics": [{"name": "m", "value": 1}],
+            "links": [{"title": "t", "url": "https://example.com"}]}
+    target: Any = data
+    *parents, last = field.replace("[0]", ".0").split(".")
+    for part in parents:
+        target = target[int(part)] if part.isdigit() else target[part]
+    target[last] = "one\n---\n<script>"
+    located = parse_yaml(yaml.safe_dump(data, sort_keys=False))
+    errors = Validation(CardSchema.load()).check(located, "x.yaml")[1]
+    assert [(error.path, error.message.split(";")[0]) for error in errors] == [
+        (field, "must be a single line (it holds a line break)")]

@@ -8,7 +8,7 @@ import re
 
 import cerberus
 
-from .value_rules import link_problem, unknown_licenses
+from .value_rules import line_break_problem, link_problem, unknown_licenses
 
 
 class CardValidator(cerberus.Validator):
@@ -37,6 +37,12 @@ class CardValidator(cerberus.Validator):
             guess = lower or (close[0] if close else None)
             hint = f"did you mean {guess!r}?" if guess else "use an SPDX identifier (https://spdx.org/licenses/) or `proprietary`"
             self._error(field, f"unknown license {part!r}; {hint}")
+
+    def _validate_single_line(self, constraint: bool, field: str, value: object) -> None:
+        """{'type': 'boolean'}"""
+        problem = line_break_problem(value) if constraint and isinstance(value, str) else None
+        if problem:
+            self._error(field, problem)
 
     def _validate_link(self, constraint: bool, field: str, value: object) -> None:
         """{'type': 'boolean'}"""

@@ -18,13 +18,13 @@ import re
 from typing import Any
 from collections.abc import Callable
 
-from .value_rules import link_problem, unknown_licenses
+from .value_rules import LINE_BREAKS, link_problem, unknown_licenses
 
 Check = Callable[[Any], bool]
 Rules = dict[str, Any]
 
 SUPPORTED_RULES = frozenset({"type", "schema", "meta", "required", "empty", "allowed", "regex", "min", "max",
-                             "minlength", "maxlength", "link", "spdx_license"})
+                             "minlength", "maxlength", "link", "spdx_license", "single_line"})
 
 _TYPES: dict[str, tuple[type, ...]] = {
     # Exact types, at least as strict as Cerberus' definitions (which also admit bool as an integer, etc.).
@@ -97,6 +97,9 @@ def _rules(rules: Rules, licenses: frozenset[str]) -> Check:
         tests.append(lambda value: not isinstance(value, str) or link_problem(value) is None)
     if rules.get("spdx_license"):
         tests.append(lambda value: not isinstance(value, str) or not unknown_licenses(value, licenses))
+    if rules.get("single_line"):
+        breaks = frozenset(LINE_BREAKS)
+        tests.append(lambda value: not isinstance(value, str) or breaks.isdisjoint(value))
     if "schema" in rules:
         tests.append(_inner(rules["schema"], kind, licenses))
 

@@ -63,6 +63,8 @@ def _rules(rules: Rules, schema: CardSchema, *, nullable: bool) -> dict[str, Any
         out.update(_license(schema))
     if rules.get("link"):
         out["pattern"] = _LINK
+    if rules.get("single_line"):
+        out["not"] = {"type": "string", "pattern": r"[\n\r\x0b\x0c\x85\u2028\u2029]"}  # value_rules.LINE_BREAKS
     inner = rules.get("schema")
     if "dict" in kinds and isinstance(inner, dict):
         out.update(_object(inner, schema))

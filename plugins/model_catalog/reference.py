@@ -48,6 +48,8 @@ def _constraints(rules: Rules, schema: CardSchema) -> str:
         parts.append("SPDX identifier or expression, or `proprietary`")
     if rules.get("link"):
         parts.append("http(s), mailto or relative link")
+    if rules.get("single_line"):
+        parts.append("a single line")
     if rules.get("meta", {}).get("markdown"):
         parts.append("Markdown")
     return "; ".join(parts)

@@ -29,6 +29,18 @@ def describe_value(value: object) -> str:
     return str(value)
 
 
+LINE_BREAKS = "\n\r\x0b\x0c\x85\u2028\u2029"
+"""Characters that end a line for Python, browsers or Markdown."""
+
+
+def line_break_problem(value: str) -> str | None:
+    """What is wrong with text that must stay on one line (a name, a title), or None."""
+    if not any(ch in LINE_BREAKS for ch in value):
+        return None
+    return ("must be a single line (it holds a line break); write it on one line, and put longer text in "
+            "`description`")
+
+
 def unknown_licenses(expression: str, licenses: frozenset[str]) -> list[str]:
     """The identifiers of an SPDX expression that are neither SPDX licences nor ``LicenseRef-``s."""
     if expression == "proprietary":

@@ -136,7 +136,7 @@ def _hub_results(data: Data) -> list[Data]:
 
 
 def _body(data: Data) -> str:
-    parts = [f"# Model Card for {data['name']}", data.get("summary", ""),
+    parts = [f"# Model Card for {_text(data['name'])}", _text(data.get("summary", ""), block=True),
              *_details_part(data), *_uses_part(data), *_risks_part(data), *_training_part(data),
              *_evaluation_part(data), *_environment_part(data), *_technical_part(data), *_citation_part(data),
              *_more_information_part(data), "## Model Card Contact", _contacts(data) or PLACEHOLDER]
@@ -153,7 +153,7 @@ def _details_part(data: Data) -> list[str]:
         ("Risk tier", data.get("risk_tier")), ("Created", data.get("created")), ("Updated", data.get("updated")),
     ])
     sources = _facts([("Repository", details.get("repository")), ("Paper", details.get("paper"))])
-    links = "\n".join(f"- [{_escape_link_text(link['title'])}]({link['url']})" for link in data.get("links", []))
+    links = "\n".join(f"- [{_text(link['title'])}]({_destination(link['url'])})" for link in data.get("links", []))
     description = _demote(data.get("description", ""))
     separator = "<!-- Model facts -->" if facts and _ends_in_list(description) else ""
     return ["## Model Details", "### Model Description", description or PLACEHOLDER, separator, facts,
@@ -168,7 +168,7 @@ def _uses_part(data: Data) -> list[str]:
 
 
 def _risks_part(data: Data) -> list[str]:
-    considerations = [_bullet(entry["risk"]) + ("\n" + _bullet(f"*Mitigation:* {entry['mitigation']}", "  ")
+    considerations = [_bullet(_text(entry["risk"])) + ("\n" + _bullet(f"*Mitigation:* {_text(entry['mitigation'])}", "  ")
                                                 if entry.get("mitigation") else "")
                       for entry in data.get("ethical_considerations", [])]
     risks = ["### Risks and Mitigations", "\n".join(considerations)] if considerations else []
@@ -218,12 +218,12 @@ def _citation_part(data: Data) -> list[str]:
         return ["## Citation", PLACEHOLDER]
     if citation.startswith("@"):
         return ["## Citation", "**BibTeX:**", _code(citation, "bibtex")]
-    return ["## Citation", citation]
+    return ["## Citation", _text(citation, block=True)]
 
 
 def _more_information_part(data: Data) -> list[str]:
     """Approvals and an organisation's own fields: not Hub concepts, but part of the card."""
-    approvals = [f"- {entry['approver']} ({entry['role']}), {entry['date']}, content digest `{entry['digest']}`"
+    approvals = [f"- {_text(entry['approver'])} ({_text(entry['role'])}), {entry['date']}, content digest `{entry['digest']}`"
                  + (", SSH-signed" if entry.get("signature") else "") for entry in data.get("approvals", [])]
     extra = {key: value for key, value in data.items() if key not in _schema().fields}
     parts = ["### Approvals", "\n".join(approvals)] if approvals else []
@@ -237,10 +237,10 @@ def _datasets(datasets: list[Data], level: int) -> list[str]:
     parts: list[str] = []
     for entry in datasets:
         sensitive = entry.get("sensitive_data")
-        parts += [f"{'#' * level} {entry['name']}", str(entry.get("description", "")).strip(), _facts([
+        parts += [f"{'#' * level} {_text(entry['name'])}", _text(str(entry.get("description", "")).strip(), block=True), _facts([
             ("Size", entry.get("size")),
             ("Sensitive data", {True: "yes", False: "no"}.get(sensitive, sensitive) if sensitive is not None else None),
-            ("Link", entry.get("link")),
+            ("Link", _destination(entry["link"]) if entry.get("link") else None),
         ])]
     return parts
 
@@ -264,17 +264,18 @@ def _developers(data: Data) -> str:
 
 
 def _contacts(data: Data) -> str:
-    return "\n".join(f"- **{owner['name']}**" + (f" ({owner['team']})" if owner.get("team") else "")
-                     + f": <{owner['email']}>" for owner in data.get("owners", []))
+    return "\n".join(f"- **{_text(owner['name'])}**" + (f" ({_text(owner['team'])})" if owner.get("team") else "")
+                     + f": {_email(str(owner['email']))}" for owner in data.get("owners", []))
 
 
 def _facts(pairs: list[tuple[str, Any]]) -> str:
     """``- **Label:** value`` lines, the Hub template's way of writing single values."""
-    return "\n".join(_bullet(f"**{label}:** {value}") for label, value in pairs if value not in (None, ""))
+    return "\n".join(_bullet(f"**{label}:** {_text(value)}") for label, value in pairs if value not in (None, ""))
 
 
 def _bullets(items: Iterable[Any]) -> str:
-    return "\n".join(_bullet(str(item)) for item in items)
+    """Plain-text items as a Markdown list (escaped: a card's plain text is never read as Markdown)."""
+    return "\n".join(_bullet(_text(item)) for item in items)
 
 
 def _bullet(text: str, indent: str = "") -> str:
@@ -324,11 +325,41 @@ def _ends_in_list(markdown: str) -> bool:
 
 
 def _cell(value: Any) -> str:
-    return str(value).replace("|", "\\|").replace("\n", " ")
+    return _text(str(value).replace("\n", " "))
 
 
-def _escape_link_text(text: str) -> str:
-    return str(text).replace("[", "\\[").replace("]", "\\]")
+_INLINE_MARKUP = re.compile(r"[\\`*\[\]<>#|~&]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+"""What CommonMark could read as markup inside a line: emphasis, code, links, HTML, entities, table cells.
+(An underscore between letters or digits never is: ``roc_auc`` stays as it is.)"""
+_LIST_OR_RULE = re.compile(r"^[-+=]")
+_ORDERED = re.compile(r"^(\d{1,9})([.)])")
+
+
+def _text(value: Any, *, block: bool = False) -> str:
+    """Plain text as Markdown that renders to exactly that text: markup characters backslash-escaped, and each
+    line that would start a list, a rule or a setext heading escaped at its start (the first line too when the
+    text starts a line of its own, ``block``). A card's plain fields hold text: a name such as
+    ``A\n---\n<script>`` must not become a heading or HTML in the README."""
+    lines = []
+    for index, line in enumerate(str(value).splitlines() or [""]):
+        line = _INLINE_MARKUP.sub(lambda match: "\\" + match[0], line.strip())
+        if index or block:
+            line = _ORDERED.sub(lambda m: f"{m[1]}\\{m[2]}", _LIST_OR_RULE.sub(lambda m: "\\" + m[0], line))
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _destination(url: str) -> str:
+    """A link's URL as a Markdown link destination: the characters that would end it escaped."""
+    return re.sub(r"([()<>\\])", r"\\\1", url)
+
+
+_PLAIN_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+
+
+def _email(address: str) -> str:
+    """An owner's address as an autolink when it is a plain one, else as escaped text."""
+    return f"<{address}>" if _PLAIN_EMAIL.fullmatch(address) else _text(address)
 
 
 def _number_text(value: Any) -> str:

@@ -183,7 +183,15 @@ def _key(text: str) -> str:
 
 
 def _title(text: str) -> str:
-    return " ".join(re.sub(r"\[optional\]", "", text, flags=re.I).split())
+    return _unescape(" ".join(re.sub(r"\[optional\]", "", text, flags=re.I).split()))
+
+
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def _unescape(text: str) -> str:
+    """Markdown's backslash escapes undone, for text read into a plain (not Markdown) field."""
+    return _ESCAPED.sub(r"\1", text)
 
 
 def _is_filler(text: str) -> bool:
@@ -200,9 +208,9 @@ def _labelled(text: str) -> tuple[str, str] | None:
         return None
     label, rest = match.group("label").strip(), match.group("rest").strip()
     if label.endswith(":"):
-        return label[:-1].strip(), rest
+        return label[:-1].strip(), _unescape(rest)
     if rest.startswith(":"):
-        return label, rest[1:].strip()
+        return label, _unescape(rest[1:].strip())
     return None
 
 
@@ -606,7 +614,7 @@ def _read_title(root: _Section, draft: _Draft) -> None:
             draft.title = name
         lines += top.lines
     blocks = _clean(_blocks(lines))
-    summary = blocks[0].text if len(blocks) == 1 and blocks[0].kind == "paragraph" else ""
+    summary = _unescape(blocks[0].text) if len(blocks) == 1 and blocks[0].kind == "paragraph" else ""
     if summary and len(summary) <= 300:
         draft.data["summary"] = summary
     elif blocks:
@@ -731,7 +739,7 @@ def _labelled_lists(blocks: list[_Block]) -> tuple[dict[str | None, list[str]], 
 
 
 def _item_text(item: _Item) -> str:
-    return " ".join([item.text, *item.children]).strip()
+    return _unescape(" ".join([item.text, *item.children]).strip())
 
 
 def _ethical(section: _Section, where: str, draft: _Draft) -> list[_Block]:
@@ -1090,7 +1098,7 @@ def _table_rows(block: _Block) -> list[list[str]]:
         text = line.strip()
         text = text[1:] if text.startswith("|") else text
         text = text[:-1] if text.endswith("|") and not text.endswith("\\|") else text
-        rows.append([cell.strip().replace("\\|", "|") for cell in re.split(r"(?<!\\)\|", text)])
+        rows.append([_unescape(cell.strip()) for cell in re.split(r"(?<!\\)\|", text)])
     return rows
 
 
