@@ -139,7 +139,7 @@ def parse_card(raw: bytes, validation: Validation, *, path: Path, source: str,
                max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Card | None, list[CardError]]:
     """A card from the bytes of a card file: the card when valid, and its errors."""
     try:
-        located = parse_yaml(decode_card_bytes(raw, max_bytes))
+        located = parse_yaml(decode_card_bytes(raw, max_bytes), recover=True)
     except YamlError as exc:
         return None, [exc.to_card_error(source)]
     data, errors = validation.check(located, source)

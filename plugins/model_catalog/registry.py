@@ -62,7 +62,7 @@ def load_registry(path: Path, source: str, max_bytes: int = 1_000_000) -> Regist
     """
     registry = Registry(source)
     try:
-        located = parse_yaml(decode_card_bytes(path.read_bytes(), max_bytes))
+        located = parse_yaml(decode_card_bytes(path.read_bytes(), max_bytes), recover=True)
     except FileNotFoundError:
         registry.errors.append(CardError(source, 0, 0, "", "the approvers registry does not exist; create it "
                                          "(see the docs' Review and approval page) or set approvals.registry"))

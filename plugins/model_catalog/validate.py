@@ -76,10 +76,19 @@ class Validation:
             self.validator(mode)
 
     def check(self, located: Located, file: str, *, semantics: bool = True) -> tuple[dict[str, Any], list[CardError]]:
-        """The card's fields (keys left empty dropped) and all their errors, sorted by position.
+        """The card's fields (keys left empty dropped) and all their errors, sorted by position: what the YAML
+        reader refused and read past (:attr:`Located.problems`), and what the schema says of the rest.
 
         ``semantics=False`` leaves out the checks across fields that JSON Schema cannot express.
         """
+        data, found = self._check(located, file, semantics)
+        if not located.problems:
+            return data, found
+        reported = {format_path(path) for path in located.reported}
+        found = [error for error in found if not _about(error.path, reported)]
+        return data, sorted(set(found) | {problem.to_card_error(file) for problem in located.problems})
+
+    def _check(self, located: Located, file: str, semantics: bool) -> tuple[dict[str, Any], list[CardError]]:
         data = located.data
         if not isinstance(data, dict):
             kind = "a list" if isinstance(data, list) else "a single value" if data is not None else "empty (null)"
@@ -229,6 +238,11 @@ class Validation:
             elif not low <= value <= high:
                 yield self._at(located, file, ci_path,
                                f"[{low:g}, {high:g}] does not contain the value {value:g}; check both")
+
+
+def _about(path: str, reported: set[str]) -> bool:
+    """Whether an error at ``path`` concerns a value the YAML reader already reported (or a part of one)."""
+    return any(path == done or path.startswith((done + ".", done + "[")) for done in reported)
 
 
 def without_empty(value: Any) -> Any:

@@ -5,7 +5,9 @@ duplicate keys and expands aliases without bound. Here the document is
 composed into nodes (which carry ``start_mark``) and turned into plain Python
 values by a walk of our own that records the line and column of each key and
 value, refuses duplicate keys and unknown tags, and bounds alias expansion
-and nesting depth.
+and nesting depth. Refusals that leave the rest readable (a duplicate key, a
+tag, a merge key, a value too long) can be collected instead of raised, so one
+run reports every problem of a file.
 """
 
 from __future__ import annotations
@@ -46,6 +48,11 @@ class Located:
     key_marks: dict[FieldPath, tuple[int, int]] = field(default_factory=dict)
     source_text: dict[FieldPath, str] = field(default_factory=dict)
     """The text of scalars that YAML read as something other than a string."""
+    problems: list[YamlError] = field(default_factory=list)
+    """What was refused but read past (with ``recover``): a duplicate key (the first is kept), a tag (the plain
+    value is kept), a merge key (skipped), a value over the length limit."""
+    reported: set[FieldPath] = field(default_factory=set)
+    """Values a problem is about: other complaints about them would only repeat it."""
 
     def locate(self, path: FieldPath, *, key: bool = False) -> tuple[int, int]:
         """Line and column (1-based) of ``path``, or of its nearest located ancestor."""
@@ -133,11 +140,20 @@ def _too_deep(text: str) -> YamlError:
 class _Builder:
     """Turns a node tree into Python values, recording marks as it goes."""
 
-    def __init__(self, loader: Any):
+    def __init__(self, loader: Any, recover: bool):
         self.loader = loader
+        self.recover = recover
         self.located = Located(None)
         self.count = 0
         self.active: set[int] = set()
+
+    def refuse(self, error: YamlError, about: FieldPath | None = None) -> None:
+        """Raise ``error``, or (recovering) note it and read on; ``about`` is the value it concerns."""
+        if not self.recover:
+            raise error
+        self.located.problems.append(error)
+        if about is not None:
+            self.located.reported.add(about)
 
     def build(self, node: yaml.Node, path: FieldPath) -> Any:
         self.count += 1
@@ -157,22 +173,26 @@ class _Builder:
 
     def _mapping(self, node: yaml.MappingNode, path: FieldPath) -> dict[str, Any]:
         if node.tag != _MAP_TAG:
-            raise YamlError(*_mark(node), f"the tag {node.tag} is not allowed; remove it", path)
+            self.refuse(YamlError(*_mark(node), f"the tag {node.tag} is not allowed; remove it", path), path)
         self.active.add(id(node))
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise YamlError(*_mark(key_node), "keys must be plain names, not lists or mappings", path)
+                self.refuse(YamlError(*_mark(key_node), "keys must be plain names, not lists or mappings", path))
+                continue
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise YamlError(*_mark(key_node), "merge keys (<<) are not supported; write the fields out", path)
+                self.refuse(YamlError(*_mark(key_node), "merge keys (<<) are not supported; write the fields out",
+                                      path))
+                continue
             key = self._scalar(key_node, path)
             # Interned: thousands of cards share a few hundred field names (memory, and pickling between processes).
             key = sys.intern(key if isinstance(key, str) else key_node.value)
             child = path + (key,)
             if key in result:
                 first_line = self.located.key_marks[child][0]
-                raise YamlError(*_mark(key_node), f"duplicate key {key!r} (first defined on line {first_line}); "
-                                "YAML would silently keep only the last one, remove one of them", child)
+                self.refuse(YamlError(*_mark(key_node), f"duplicate key {key!r} (first defined on line {first_line}); "
+                                      "YAML would silently keep only the last one, remove one of them", child))
+                continue  # the first is kept, and checked with the rest
             self.located.key_marks[child] = _mark(key_node)
             result[key] = self.build(value_node, child)
         self.active.discard(id(node))
@@ -180,7 +200,7 @@ class _Builder:
 
     def _sequence(self, node: yaml.SequenceNode, path: FieldPath) -> list[Any]:
         if node.tag != _SEQ_TAG:
-            raise YamlError(*_mark(node), f"the tag {node.tag} is not allowed; remove it", path)
+            self.refuse(YamlError(*_mark(node), f"the tag {node.tag} is not allowed; remove it", path), path)
         self.active.add(id(node))
         result = [self.build(item, path + (index,)) for index, item in enumerate(node.value)]
         self.active.discard(id(node))
@@ -190,7 +210,8 @@ class _Builder:
         if node.tag == _STR_TAG:
             value = node.value  # most values: no constructor needed
         elif node.tag not in _SAFE_SCALAR_TAGS:
-            raise YamlError(*_mark(node), f"the tag {node.tag} is not allowed; remove it", path)
+            self.refuse(YamlError(*_mark(node), f"the tag {node.tag} is not allowed; remove it", path), path)
+            value = str(node.value)
         else:
             try:
                 value = self.loader.construct_object(node, deep=True)
@@ -200,13 +221,18 @@ class _Builder:
             if not isinstance(value, str):
                 self.located.source_text[path] = node.value
         if isinstance(value, str) and len(value) > MAX_TEXT:
-            raise YamlError(*_mark(node), f"this value is {len(value):,} characters long, over the limit of "
-                            f"{MAX_TEXT:,}; link to a longer document instead", path)
+            self.refuse(YamlError(*_mark(node), f"this value is {len(value):,} characters long, over the limit of "
+                                  f"{MAX_TEXT:,}; link to a longer document instead", path), path)
         return value
 
 
-def parse_yaml(text: str) -> Located:
-    """Parse one YAML document, raising :class:`YamlError` on anything we refuse."""
+def parse_yaml(text: str, *, recover: bool = False) -> Located:
+    """Parse one YAML document, raising :class:`YamlError` on anything we refuse.
+
+    With ``recover``, what leaves the rest of the document readable is collected in
+    :attr:`Located.problems` instead, and the document read on; a syntax error, a document nested too deeply or
+    expanding to too many values (or an alias containing itself) is still raised.
+    """
     loader = SAFE_LOADER(text)
     try:
         try:
@@ -217,7 +243,7 @@ def parse_yaml(text: str) -> Located:
             raise _too_deep(text) from None
         if node is None:
             raise YamlError(1, 1, "the file is empty; a card is a YAML mapping of fields such as `id:` and `name:`")
-        builder = _Builder(loader)
+        builder = _Builder(loader, recover)
         try:
             builder.located.data = builder.build(node, ())
         except RecursionError:
