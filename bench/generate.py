@@ -24,11 +24,13 @@ import datetime as dt
 import random
 import re
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
+
 from model_catalog.digest import content_digest
 from model_catalog.policy import DEFAULT_ROLES
 from model_catalog.settings import SettingsError, read_mkdocs_settings
@@ -67,8 +69,14 @@ class MetricSpec:
     """Values are clamped to these bounds (fractions stay in [0, 1])."""
 
 
-def _lower(name: str, low: float, high: float, unit: str | None = None, decimals: int = 3,
-           bounds: tuple[float, float] = (0.0, 1.0)) -> MetricSpec:
+def _lower(
+    name: str,
+    low: float,
+    high: float,
+    unit: str | None = None,
+    decimals: int = 3,
+    bounds: tuple[float, float] = (0.0, 1.0),
+) -> MetricSpec:
     return MetricSpec(name, low, high, False, unit, decimals, bounds)
 
 
@@ -118,177 +126,520 @@ SLICES: dict[str, tuple[str, tuple[str, ...]]] = {
 
 TASKS: tuple[TaskProfile, ...] = (
     TaskProfile(
-        "image-classification", ("Image Classifier", "Photo Tagger", "Scene Classifier", "Product Image Classifier"),
-        ("Classifies {domain} photos into {k} categories so {consumer} can route and search them.",
-         "Tags every {domain} image with up to {k} labels for search, moderation and analytics."),
-        (MetricSpec("top1_accuracy", 0.78, 0.95), MetricSpec("top5_accuracy", 0.92, 0.99),
-         MetricSpec("f1_macro", 0.70, 0.92), _lower("expected_calibration_error", 0.01, 0.06),
-         _ms("latency_p95", 15, 120)),
-        ("ResNet-50", "EfficientNet-B3", "ViT-B/16", "ConvNeXt-Tiny"), ("PyTorch 2.3", "PyTorch 2.4", "JAX 0.4"),
-        (5_000_000, 90_000_000), "RGB image resized to 224x224 pixels", "Probabilities over the label set, top 5 returned",
-        ("region", "device", "lighting", "category"), ("vision", "catalog-ml"),
-        ("vision", "cnn", "images", "retail", "classification", "transfer-learning"), (5, 3, 1),
-        "https://arxiv.org/abs/1512.03385", ("8x A100 40GB", "4x A10G", "8x V100 16GB")),
+        "image-classification",
+        ("Image Classifier", "Photo Tagger", "Scene Classifier", "Product Image Classifier"),
+        (
+            "Classifies {domain} photos into {k} categories so {consumer} can route and search them.",
+            "Tags every {domain} image with up to {k} labels for search, moderation and analytics.",
+        ),
+        (
+            MetricSpec("top1_accuracy", 0.78, 0.95),
+            MetricSpec("top5_accuracy", 0.92, 0.99),
+            MetricSpec("f1_macro", 0.70, 0.92),
+            _lower("expected_calibration_error", 0.01, 0.06),
+            _ms("latency_p95", 15, 120),
+        ),
+        ("ResNet-50", "EfficientNet-B3", "ViT-B/16", "ConvNeXt-Tiny"),
+        ("PyTorch 2.3", "PyTorch 2.4", "JAX 0.4"),
+        (5_000_000, 90_000_000),
+        "RGB image resized to 224x224 pixels",
+        "Probabilities over the label set, top 5 returned",
+        ("region", "device", "lighting", "category"),
+        ("vision", "catalog-ml"),
+        ("vision", "cnn", "images", "retail", "classification", "transfer-learning"),
+        (5, 3, 1),
+        "https://arxiv.org/abs/1512.03385",
+        ("8x A100 40GB", "4x A10G", "8x V100 16GB"),
+    ),
     TaskProfile(
-        "object-detection", ("Object Detector", "Shelf Scanner", "Parcel Detector", "Damage Detector"),
-        ("Finds and boxes {k} kinds of objects in {domain} camera frames for {consumer}.",
-         "Detects items in {domain} images in real time so {consumer} can count and track them."),
-        (MetricSpec("map", 0.45, 0.72), MetricSpec("map50", 0.65, 0.90), MetricSpec("recall", 0.75, 0.95),
-         MetricSpec("precision", 0.78, 0.96), _ms("latency_p95", 20, 90)),
-        ("YOLOv8-m", "DETR ResNet-50", "Faster R-CNN ResNet-101", "RT-DETR-L"), ("PyTorch 2.3", "Ultralytics 8.2"),
-        (20_000_000, 60_000_000), "Video frame or photo, up to 1280x1280 pixels",
-        "Bounding boxes with class and confidence", ("region", "lighting", "device"), ("vision", "logistics-ml"),
-        ("vision", "detection", "edge", "real-time", "logistics", "cameras"), (4, 4, 1),
-        "https://arxiv.org/abs/2005.12872", ("8x A100 80GB", "4x L4")),
+        "object-detection",
+        ("Object Detector", "Shelf Scanner", "Parcel Detector", "Damage Detector"),
+        (
+            "Finds and boxes {k} kinds of objects in {domain} camera frames for {consumer}.",
+            "Detects items in {domain} images in real time so {consumer} can count and track them.",
+        ),
+        (
+            MetricSpec("map", 0.45, 0.72),
+            MetricSpec("map50", 0.65, 0.90),
+            MetricSpec("recall", 0.75, 0.95),
+            MetricSpec("precision", 0.78, 0.96),
+            _ms("latency_p95", 20, 90),
+        ),
+        ("YOLOv8-m", "DETR ResNet-50", "Faster R-CNN ResNet-101", "RT-DETR-L"),
+        ("PyTorch 2.3", "Ultralytics 8.2"),
+        (20_000_000, 60_000_000),
+        "Video frame or photo, up to 1280x1280 pixels",
+        "Bounding boxes with class and confidence",
+        ("region", "lighting", "device"),
+        ("vision", "logistics-ml"),
+        ("vision", "detection", "edge", "real-time", "logistics", "cameras"),
+        (4, 4, 1),
+        "https://arxiv.org/abs/2005.12872",
+        ("8x A100 80GB", "4x L4"),
+    ),
     TaskProfile(
-        "text-classification", ("Ticket Router", "Intent Classifier", "Toxicity Classifier", "Review Classifier"),
-        ("Sorts {domain} messages into {k} intents so {consumer} get each one in the right queue.",
-         "Flags abusive or off-topic {domain} text before it is published, for {consumer}."),
-        (MetricSpec("f1_macro", 0.72, 0.93), MetricSpec("accuracy", 0.80, 0.96), MetricSpec("precision", 0.75, 0.95),
-         MetricSpec("recall", 0.70, 0.94), _lower("false_positive_rate", 0.005, 0.06), _ms("latency_p99", 8, 60)),
+        "text-classification",
+        ("Ticket Router", "Intent Classifier", "Toxicity Classifier", "Review Classifier"),
+        (
+            "Sorts {domain} messages into {k} intents so {consumer} get each one in the right queue.",
+            "Flags abusive or off-topic {domain} text before it is published, for {consumer}.",
+        ),
+        (
+            MetricSpec("f1_macro", 0.72, 0.93),
+            MetricSpec("accuracy", 0.80, 0.96),
+            MetricSpec("precision", 0.75, 0.95),
+            MetricSpec("recall", 0.70, 0.94),
+            _lower("false_positive_rate", 0.005, 0.06),
+            _ms("latency_p99", 8, 60),
+        ),
         ("DistilBERT fine-tuned", "XLM-RoBERTa base", "DeBERTa-v3 small", "fastText bigram"),
         ("PyTorch 2.3 + Transformers 4.44", "PyTorch 2.4 + Transformers 4.46"),
-        (60_000_000, 280_000_000), "UTF-8 text, up to 512 tokens", "Label with calibrated probability",
-        ("language", "region", "device"), ("nlp-platform", "customer-support-ml", "trust-and-safety"),
-        ("nlp", "text", "moderation", "support", "multilingual", "transformer"), (3, 4, 2),
-        "https://arxiv.org/abs/1910.01108", ("4x A100 40GB", "2x A10G")),
+        (60_000_000, 280_000_000),
+        "UTF-8 text, up to 512 tokens",
+        "Label with calibrated probability",
+        ("language", "region", "device"),
+        ("nlp-platform", "customer-support-ml", "trust-and-safety"),
+        ("nlp", "text", "moderation", "support", "multilingual", "transformer"),
+        (3, 4, 2),
+        "https://arxiv.org/abs/1910.01108",
+        ("4x A100 40GB", "2x A10G"),
+    ),
     TaskProfile(
-        "token-classification", ("Entity Extractor", "PII Redactor", "Address Parser"),
-        ("Finds {k} kinds of entities in {domain} text so {consumer} can act on names, dates and amounts.",
-         "Redacts personal data from {domain} text before {consumer} store or share it."),
-        (MetricSpec("f1", 0.80, 0.95), MetricSpec("precision", 0.82, 0.97), MetricSpec("recall", 0.78, 0.95),
-         _ms("latency_p95", 10, 70)),
-        ("BERT base cased", "XLM-RoBERTa large", "spaCy transformer pipeline"), ("PyTorch 2.3", "spaCy 3.7"),
-        (110_000_000, 560_000_000), "UTF-8 text, up to 512 tokens", "Entity spans with types and confidence",
-        ("language", "document", "region"), ("nlp-platform", "privacy-engineering"),
-        ("nlp", "ner", "pii", "privacy", "documents"), (2, 4, 3),
-        "https://arxiv.org/abs/1810.04805", ("4x A100 40GB",)),
+        "token-classification",
+        ("Entity Extractor", "PII Redactor", "Address Parser"),
+        (
+            "Finds {k} kinds of entities in {domain} text so {consumer} can act on names, dates and amounts.",
+            "Redacts personal data from {domain} text before {consumer} store or share it.",
+        ),
+        (
+            MetricSpec("f1", 0.80, 0.95),
+            MetricSpec("precision", 0.82, 0.97),
+            MetricSpec("recall", 0.78, 0.95),
+            _ms("latency_p95", 10, 70),
+        ),
+        ("BERT base cased", "XLM-RoBERTa large", "spaCy transformer pipeline"),
+        ("PyTorch 2.3", "spaCy 3.7"),
+        (110_000_000, 560_000_000),
+        "UTF-8 text, up to 512 tokens",
+        "Entity spans with types and confidence",
+        ("language", "document", "region"),
+        ("nlp-platform", "privacy-engineering"),
+        ("nlp", "ner", "pii", "privacy", "documents"),
+        (2, 4, 3),
+        "https://arxiv.org/abs/1810.04805",
+        ("4x A100 40GB",),
+    ),
     TaskProfile(
-        "automatic-speech-recognition", ("Speech Recognizer", "Call Transcriber", "Voice Command Recognizer"),
-        ("Transcribes {domain} calls in {k} languages so {consumer} can search and summarise them.",
-         "Turns spoken {domain} commands into text for {consumer} within a few hundred milliseconds."),
-        (_lower("wer", 0.05, 0.18), _lower("cer", 0.02, 0.08), _lower("real_time_factor", 0.05, 0.4, "RTF", 3, (0.0, 10.0)),
-         _ms("latency_p95", 150, 900)),
-        ("Conformer-CTC large", "Whisper small fine-tuned", "RNN-T streaming"), ("NeMo 1.23", "PyTorch 2.3"),
-        (120_000_000, 800_000_000), "16 kHz mono audio", "Transcript with word timings and confidence",
-        ("accent", "noise", "age"), ("speech",), ("speech", "asr", "audio", "streaming", "call-centre"), (3, 4, 2),
-        "https://arxiv.org/abs/2005.08100", ("16x A100 80GB", "8x H100")),
+        "automatic-speech-recognition",
+        ("Speech Recognizer", "Call Transcriber", "Voice Command Recognizer"),
+        (
+            "Transcribes {domain} calls in {k} languages so {consumer} can search and summarise them.",
+            "Turns spoken {domain} commands into text for {consumer} within a few hundred milliseconds.",
+        ),
+        (
+            _lower("wer", 0.05, 0.18),
+            _lower("cer", 0.02, 0.08),
+            _lower("real_time_factor", 0.05, 0.4, "RTF", 3, (0.0, 10.0)),
+            _ms("latency_p95", 150, 900),
+        ),
+        ("Conformer-CTC large", "Whisper small fine-tuned", "RNN-T streaming"),
+        ("NeMo 1.23", "PyTorch 2.3"),
+        (120_000_000, 800_000_000),
+        "16 kHz mono audio",
+        "Transcript with word timings and confidence",
+        ("accent", "noise", "age"),
+        ("speech",),
+        ("speech", "asr", "audio", "streaming", "call-centre"),
+        (3, 4, 2),
+        "https://arxiv.org/abs/2005.08100",
+        ("16x A100 80GB", "8x H100"),
+    ),
     TaskProfile(
-        "text-generation", ("Support Assistant", "Reply Drafter", "Product Copywriter", "Knowledge Assistant"),
-        ("Drafts answers to {domain} questions from the knowledge base for {consumer} to check and send.",
-         "Writes first drafts of {domain} text in {k} languages for {consumer} to edit."),
-        (MetricSpec("rouge_l", 0.32, 0.55), MetricSpec("exact_match", 0.40, 0.75), _pct("hallucination_rate", 1.5, 9.0),
-         _pct("toxicity_rate", 0.05, 0.8), _pct("answer_acceptance", 55, 85, True), _ms("latency_p95", 900, 4500)),
+        "text-generation",
+        ("Support Assistant", "Reply Drafter", "Product Copywriter", "Knowledge Assistant"),
+        (
+            "Drafts answers to {domain} questions from the knowledge base for {consumer} to check and send.",
+            "Writes first drafts of {domain} text in {k} languages for {consumer} to edit.",
+        ),
+        (
+            MetricSpec("rouge_l", 0.32, 0.55),
+            MetricSpec("exact_match", 0.40, 0.75),
+            _pct("hallucination_rate", 1.5, 9.0),
+            _pct("toxicity_rate", 0.05, 0.8),
+            _pct("answer_acceptance", 55, 85, True),
+            _ms("latency_p95", 900, 4500),
+        ),
         ("Llama-3.1-8B fine-tuned with LoRA", "Mistral-7B with retrieval", "Qwen2.5-14B instruction-tuned"),
-        ("PyTorch 2.4 + vLLM 0.6", "PyTorch 2.3 + TGI 2.2"), (7_000_000_000, 14_000_000_000),
-        "Chat messages and retrieved passages, up to 8,192 tokens", "Generated text with cited passages",
-        ("language", "region", "device"), ("genai-platform", "customer-support-ml"),
-        ("llm", "generative", "rag", "assistant", "chat", "multilingual"), (1, 3, 5),
-        "https://arxiv.org/abs/2407.21783", ("8x H100 80GB", "16x A100 80GB")),
+        ("PyTorch 2.4 + vLLM 0.6", "PyTorch 2.3 + TGI 2.2"),
+        (7_000_000_000, 14_000_000_000),
+        "Chat messages and retrieved passages, up to 8,192 tokens",
+        "Generated text with cited passages",
+        ("language", "region", "device"),
+        ("genai-platform", "customer-support-ml"),
+        ("llm", "generative", "rag", "assistant", "chat", "multilingual"),
+        (1, 3, 5),
+        "https://arxiv.org/abs/2407.21783",
+        ("8x H100 80GB", "16x A100 80GB"),
+    ),
     TaskProfile(
-        "tabular-classification", ("Fraud Detector", "Churn Predictor", "Credit Risk Scorer", "Default Predictor"),
-        ("Scores every {domain} transaction for fraud in under 50 ms so {consumer} can challenge risky ones.",
-         "Predicts which {domain} customers will leave in the next 90 days so {consumer} can reach them first."),
-        (MetricSpec("roc_auc", 0.86, 0.98), MetricSpec("pr_auc", 0.45, 0.80), MetricSpec("recall", 0.65, 0.90),
-         MetricSpec("precision", 0.55, 0.88), _lower("false_positive_rate", 0.005, 0.05), _lower("brier_score", 0.02, 0.12)),
-        ("XGBoost gradient-boosted trees", "LightGBM with monotone constraints", "CatBoost", "Logistic regression with splines"),
-        ("XGBoost 2.0", "LightGBM 4.3", "scikit-learn 1.5"), (50_000, 2_000_000),
-        "One event with 150-250 features from the feature store", "Calibrated probability and top feature contributions",
-        ("account", "region", "age", "device"), ("risk-analytics", "fraud", "growth-analytics", "credit"),
-        ("tabular", "risk", "fraud", "payments", "gradient-boosting", "real-time"), (1, 3, 5),
-        "https://arxiv.org/abs/1603.02754", ("1x CPU node (64 vCPU)", "2x CPU node (32 vCPU)")),
+        "tabular-classification",
+        ("Fraud Detector", "Churn Predictor", "Credit Risk Scorer", "Default Predictor"),
+        (
+            "Scores every {domain} transaction for fraud in under 50 ms so {consumer} can challenge risky ones.",
+            "Predicts which {domain} customers will leave in the next 90 days so {consumer} can reach them first.",
+        ),
+        (
+            MetricSpec("roc_auc", 0.86, 0.98),
+            MetricSpec("pr_auc", 0.45, 0.80),
+            MetricSpec("recall", 0.65, 0.90),
+            MetricSpec("precision", 0.55, 0.88),
+            _lower("false_positive_rate", 0.005, 0.05),
+            _lower("brier_score", 0.02, 0.12),
+        ),
+        (
+            "XGBoost gradient-boosted trees",
+            "LightGBM with monotone constraints",
+            "CatBoost",
+            "Logistic regression with splines",
+        ),
+        ("XGBoost 2.0", "LightGBM 4.3", "scikit-learn 1.5"),
+        (50_000, 2_000_000),
+        "One event with 150-250 features from the feature store",
+        "Calibrated probability and top feature contributions",
+        ("account", "region", "age", "device"),
+        ("risk-analytics", "fraud", "growth-analytics", "credit"),
+        ("tabular", "risk", "fraud", "payments", "gradient-boosting", "real-time"),
+        (1, 3, 5),
+        "https://arxiv.org/abs/1603.02754",
+        ("1x CPU node (64 vCPU)", "2x CPU node (32 vCPU)"),
+    ),
     TaskProfile(
-        "time-series-forecasting", ("Demand Forecaster", "Capacity Planner", "Sales Forecaster"),
-        ("Forecasts daily {domain} demand 28 days ahead for {k} thousand items so {consumer} can plan stock.",
-         "Predicts hourly {domain} load a week ahead so {consumer} can staff and scale in time."),
-        (_pct("wape", 8, 28), _pct("mape", 10, 35), _pct("bias", 0.5, 6.0), MetricSpec("coverage", 0.85, 0.95),
-         _lower("pinball_loss", 0.05, 0.25, None, 3, (0.0, 10.0))),
+        "time-series-forecasting",
+        ("Demand Forecaster", "Capacity Planner", "Sales Forecaster"),
+        (
+            "Forecasts daily {domain} demand 28 days ahead for {k} thousand items so {consumer} can plan stock.",
+            "Predicts hourly {domain} load a week ahead so {consumer} can staff and scale in time.",
+        ),
+        (
+            _pct("wape", 8, 28),
+            _pct("mape", 10, 35),
+            _pct("bias", 0.5, 6.0),
+            MetricSpec("coverage", 0.85, 0.95),
+            _lower("pinball_loss", 0.05, 0.25, None, 3, (0.0, 10.0)),
+        ),
         ("Temporal Fusion Transformer", "LightGBM global model", "DeepAR", "N-HiTS"),
-        ("PyTorch Forecasting 1.0", "LightGBM 4.3", "GluonTS 0.14"), (300_000, 40_000_000),
-        "Daily history of each series with calendar and price covariates", "Quantile forecasts (P10, P50, P90)",
-        ("region", "category"), ("supply-chain", "forecasting", "pricing"),
-        ("forecasting", "time-series", "supply-chain", "planning", "retail"), (5, 3, 1),
-        "https://arxiv.org/abs/1912.09363", ("4x A10G", "1x CPU node (64 vCPU)")),
+        ("PyTorch Forecasting 1.0", "LightGBM 4.3", "GluonTS 0.14"),
+        (300_000, 40_000_000),
+        "Daily history of each series with calendar and price covariates",
+        "Quantile forecasts (P10, P50, P90)",
+        ("region", "category"),
+        ("supply-chain", "forecasting", "pricing"),
+        ("forecasting", "time-series", "supply-chain", "planning", "retail"),
+        (5, 3, 1),
+        "https://arxiv.org/abs/1912.09363",
+        ("4x A10G", "1x CPU node (64 vCPU)"),
+    ),
     TaskProfile(
-        "sentence-similarity", ("Text Encoder", "Semantic Search Encoder", "Query Embedder"),
-        ("Embeds {domain} queries and documents in {k} languages for semantic search by {consumer}.",
-         "Turns {domain} text into vectors so {consumer} can find near-duplicates and related items."),
-        (MetricSpec("ndcg", 0.45, 0.75), MetricSpec("recall_at_k", 0.70, 0.95), MetricSpec("map", 0.40, 0.70),
-         MetricSpec("mrr", 0.45, 0.80), _ms("latency_p95", 5, 40)),
-        ("MiniLM-L12 bi-encoder", "E5-base fine-tuned", "BGE-M3"), ("PyTorch 2.3 + Sentence-Transformers 3.0",),
-        (33_000_000, 570_000_000), "UTF-8 text, up to 256 tokens", "768-dimension unit vector",
-        ("language", "category", "region"), ("search-ranking", "nlp-platform"),
-        ("embeddings", "search", "nlp", "retrieval", "multilingual"), (5, 3, 1),
-        "https://arxiv.org/abs/1908.10084", ("8x A100 40GB",)),
+        "sentence-similarity",
+        ("Text Encoder", "Semantic Search Encoder", "Query Embedder"),
+        (
+            "Embeds {domain} queries and documents in {k} languages for semantic search by {consumer}.",
+            "Turns {domain} text into vectors so {consumer} can find near-duplicates and related items.",
+        ),
+        (
+            MetricSpec("ndcg", 0.45, 0.75),
+            MetricSpec("recall_at_k", 0.70, 0.95),
+            MetricSpec("map", 0.40, 0.70),
+            MetricSpec("mrr", 0.45, 0.80),
+            _ms("latency_p95", 5, 40),
+        ),
+        ("MiniLM-L12 bi-encoder", "E5-base fine-tuned", "BGE-M3"),
+        ("PyTorch 2.3 + Sentence-Transformers 3.0",),
+        (33_000_000, 570_000_000),
+        "UTF-8 text, up to 256 tokens",
+        "768-dimension unit vector",
+        ("language", "category", "region"),
+        ("search-ranking", "nlp-platform"),
+        ("embeddings", "search", "nlp", "retrieval", "multilingual"),
+        (5, 3, 1),
+        "https://arxiv.org/abs/1908.10084",
+        ("8x A100 40GB",),
+    ),
     TaskProfile(
-        "text-ranking", ("Product Recommender", "Search Ranker", "Feed Ranker", "Next-Best-Offer Model"),
-        ("Ranks {domain} items for each visitor so {consumer} show the {k} most relevant first.",
-         "Recommends {domain} items from recent behaviour for {consumer} on every page view."),
-        (MetricSpec("ndcg", 0.30, 0.60), MetricSpec("hit_rate", 0.35, 0.70), MetricSpec("precision_at_k", 0.10, 0.35),
-         MetricSpec("recall_at_k", 0.25, 0.60), MetricSpec("coverage", 0.40, 0.85), _ms("latency_p99", 20, 120)),
+        "text-ranking",
+        ("Product Recommender", "Search Ranker", "Feed Ranker", "Next-Best-Offer Model"),
+        (
+            "Ranks {domain} items for each visitor so {consumer} show the {k} most relevant first.",
+            "Recommends {domain} items from recent behaviour for {consumer} on every page view.",
+        ),
+        (
+            MetricSpec("ndcg", 0.30, 0.60),
+            MetricSpec("hit_rate", 0.35, 0.70),
+            MetricSpec("precision_at_k", 0.10, 0.35),
+            MetricSpec("recall_at_k", 0.25, 0.60),
+            MetricSpec("coverage", 0.40, 0.85),
+            _ms("latency_p99", 20, 120),
+        ),
         ("Two-tower retrieval with DCN-v2 ranker", "SASRec transformer", "LambdaMART"),
         ("TensorFlow 2.16 + TF Recommenders", "PyTorch 2.3 + TorchRec", "LightGBM 4.3"),
-        (5_000_000, 400_000_000), "Visitor history and context features", "Ranked list of item ids with scores",
-        ("device", "region", "age", "category"), ("recommendations", "search-ranking", "ads-ml"),
-        ("recommendations", "ranking", "personalisation", "retail", "real-time"), (3, 5, 1),
-        "https://arxiv.org/abs/1808.09781", ("8x A100 40GB", "4x A10G")),
+        (5_000_000, 400_000_000),
+        "Visitor history and context features",
+        "Ranked list of item ids with scores",
+        ("device", "region", "age", "category"),
+        ("recommendations", "search-ranking", "ads-ml"),
+        ("recommendations", "ranking", "personalisation", "retail", "real-time"),
+        (3, 5, 1),
+        "https://arxiv.org/abs/1808.09781",
+        ("8x A100 40GB", "4x A10G"),
+    ),
     TaskProfile(
-        "translation", ("Translator", "Listing Translator", "Help Centre Translator"),
-        ("Translates {domain} content between {k} language pairs for {consumer}.",
-         "Machine-translates {domain} listings so {consumer} can read them in their own language."),
-        (MetricSpec("bleu", 0.28, 0.48), MetricSpec("chrf", 0.52, 0.70, True, None, 3, (0.0, 1.0)),
-         MetricSpec("comet", 0.78, 0.88, True, None, 3, (0.0, 1.0)), _ms("latency_p95", 80, 400)),
-        ("Transformer big", "NLLB-200 distilled 600M fine-tuned", "Marian transformer"), ("Fairseq 0.12", "Marian 1.12"),
-        (200_000_000, 1_300_000_000), "Sentence or paragraph in the source language", "Translation in the target language",
-        ("language", "category"), ("nlp-platform", "localisation"),
-        ("translation", "nlp", "multilingual", "localisation"), (4, 4, 1),
-        "https://arxiv.org/abs/2207.04672", ("16x A100 80GB",)),
+        "translation",
+        ("Translator", "Listing Translator", "Help Centre Translator"),
+        (
+            "Translates {domain} content between {k} language pairs for {consumer}.",
+            "Machine-translates {domain} listings so {consumer} can read them in their own language.",
+        ),
+        (
+            MetricSpec("bleu", 0.28, 0.48),
+            MetricSpec("chrf", 0.52, 0.70, True, None, 3, (0.0, 1.0)),
+            MetricSpec("comet", 0.78, 0.88, True, None, 3, (0.0, 1.0)),
+            _ms("latency_p95", 80, 400),
+        ),
+        ("Transformer big", "NLLB-200 distilled 600M fine-tuned", "Marian transformer"),
+        ("Fairseq 0.12", "Marian 1.12"),
+        (200_000_000, 1_300_000_000),
+        "Sentence or paragraph in the source language",
+        "Translation in the target language",
+        ("language", "category"),
+        ("nlp-platform", "localisation"),
+        ("translation", "nlp", "multilingual", "localisation"),
+        (4, 4, 1),
+        "https://arxiv.org/abs/2207.04672",
+        ("16x A100 80GB",),
+    ),
     TaskProfile(
-        "image-to-text", ("Document OCR", "Receipt Reader", "Invoice Extractor"),
-        ("Reads {domain} documents and extracts {k} fields so {consumer} no longer retype them.",
-         "Turns scanned {domain} paperwork into structured data for {consumer}."),
-        (_lower("cer", 0.01, 0.06), _lower("wer", 0.03, 0.12), MetricSpec("exact_match", 0.70, 0.92),
-         MetricSpec("f1", 0.80, 0.95), _ms("latency_p95", 300, 1800)),
+        "image-to-text",
+        ("Document OCR", "Receipt Reader", "Invoice Extractor"),
+        (
+            "Reads {domain} documents and extracts {k} fields so {consumer} no longer retype them.",
+            "Turns scanned {domain} paperwork into structured data for {consumer}.",
+        ),
+        (
+            _lower("cer", 0.01, 0.06),
+            _lower("wer", 0.03, 0.12),
+            MetricSpec("exact_match", 0.70, 0.92),
+            MetricSpec("f1", 0.80, 0.95),
+            _ms("latency_p95", 300, 1800),
+        ),
         ("Donut base fine-tuned", "TrOCR large + layout model", "PaddleOCR v4 + LayoutLMv3"),
-        ("PyTorch 2.3", "PaddlePaddle 2.6"), (100_000_000, 560_000_000), "Scanned page or photo, PDF or PNG",
-        "Text lines and key-value fields with confidence", ("document", "language", "lighting"),
-        ("document-ai",), ("ocr", "documents", "vision", "automation", "finance"), (2, 5, 2),
-        "https://arxiv.org/abs/2111.15664", ("8x A100 40GB",)),
+        ("PyTorch 2.3", "PaddlePaddle 2.6"),
+        (100_000_000, 560_000_000),
+        "Scanned page or photo, PDF or PNG",
+        "Text lines and key-value fields with confidence",
+        ("document", "language", "lighting"),
+        ("document-ai",),
+        ("ocr", "documents", "vision", "automation", "finance"),
+        (2, 5, 2),
+        "https://arxiv.org/abs/2111.15664",
+        ("8x A100 40GB",),
+    ),
     TaskProfile(
-        "image-segmentation", ("Segmentation Model", "Background Remover", "Defect Segmenter"),
-        ("Segments {domain} images into {k} regions so {consumer} can crop, measure and inspect them.",
-         "Separates products from the background in {domain} photos for {consumer}."),
-        (MetricSpec("miou", 0.62, 0.84), MetricSpec("iou", 0.70, 0.90), MetricSpec("recall", 0.80, 0.96),
-         _ms("latency_p95", 30, 150)),
-        ("SegFormer-B2", "Mask2Former Swin-T", "U-Net ResNet-34"), ("PyTorch 2.3", "MMSegmentation 1.2"),
-        (25_000_000, 50_000_000), "RGB image up to 1024x1024 pixels", "Per-pixel class mask",
-        ("lighting", "category", "device"), ("vision", "manufacturing-ml"),
-        ("vision", "segmentation", "images", "quality", "manufacturing"), (4, 4, 1),
-        "https://arxiv.org/abs/2105.15203", ("8x A100 40GB",)),
+        "image-segmentation",
+        ("Segmentation Model", "Background Remover", "Defect Segmenter"),
+        (
+            "Segments {domain} images into {k} regions so {consumer} can crop, measure and inspect them.",
+            "Separates products from the background in {domain} photos for {consumer}.",
+        ),
+        (
+            MetricSpec("miou", 0.62, 0.84),
+            MetricSpec("iou", 0.70, 0.90),
+            MetricSpec("recall", 0.80, 0.96),
+            _ms("latency_p95", 30, 150),
+        ),
+        ("SegFormer-B2", "Mask2Former Swin-T", "U-Net ResNet-34"),
+        ("PyTorch 2.3", "MMSegmentation 1.2"),
+        (25_000_000, 50_000_000),
+        "RGB image up to 1024x1024 pixels",
+        "Per-pixel class mask",
+        ("lighting", "category", "device"),
+        ("vision", "manufacturing-ml"),
+        ("vision", "segmentation", "images", "quality", "manufacturing"),
+        (4, 4, 1),
+        "https://arxiv.org/abs/2105.15203",
+        ("8x A100 40GB",),
+    ),
 )
 
-DOMAINS = ("Checkout", "Marketplace", "Warehouse", "Grocery", "Travel", "Claims", "Logistics", "Streaming",
-           "Advertising", "Banking", "Insurance", "Pharmacy", "Fashion", "Electronics", "Home", "Mobile",
-           "Store", "Seller", "Partner", "Loyalty", "Payments", "Delivery", "Returns", "Catalog", "Support",
-           "Booking", "Hotel", "Rental", "Energy", "Telecom", "Media", "Games", "Education", "Recruiting",
-           "Procurement", "Fleet", "Restaurant", "Ticketing", "Wholesale", "Subscription")
+DOMAINS = (
+    "Checkout",
+    "Marketplace",
+    "Warehouse",
+    "Grocery",
+    "Travel",
+    "Claims",
+    "Logistics",
+    "Streaming",
+    "Advertising",
+    "Banking",
+    "Insurance",
+    "Pharmacy",
+    "Fashion",
+    "Electronics",
+    "Home",
+    "Mobile",
+    "Store",
+    "Seller",
+    "Partner",
+    "Loyalty",
+    "Payments",
+    "Delivery",
+    "Returns",
+    "Catalog",
+    "Support",
+    "Booking",
+    "Hotel",
+    "Rental",
+    "Energy",
+    "Telecom",
+    "Media",
+    "Games",
+    "Education",
+    "Recruiting",
+    "Procurement",
+    "Fleet",
+    "Restaurant",
+    "Ticketing",
+    "Wholesale",
+    "Subscription",
+)
 QUALIFIERS = ("", "", "", "EU", "US", "APAC", "Realtime", "Batch", "Lite", "XL", "Edge", "Global")
-CONSUMERS = ("support agents", "the operations team", "fraud analysts", "store managers", "category managers",
-             "the planning team", "customers", "sellers", "the risk team", "editors", "the search service",
-             "the payments service", "moderators", "claims handlers")
-FIRST_NAMES = ("Ada", "Amara", "Ana", "Anil", "Ben", "Carla", "Chen", "Daniel", "Dara", "Elif", "Emma", "Farid",
-               "Grace", "Hana", "Hugo", "Ines", "Ivan", "Jamal", "Julia", "Kai", "Kenji", "Lara", "Leon", "Lina",
-               "Luca", "Maya", "Marek", "Nadia", "Noah", "Olga", "Omar", "Paula", "Priya", "Rafael", "Rosa",
-               "Sam", "Sofia", "Tariq", "Tomas", "Vera", "Wei", "Yara", "Zoe")
-LAST_NAMES = ("Abebe", "Andersen", "Bauer", "Castro", "Dubois", "Eriksson", "Fischer", "Garcia", "Haddad",
-              "Ivanova", "Jensen", "Kim", "Kowalski", "Lindqvist", "Moreau", "Nakamura", "Novak", "Okafor",
-              "Osei", "Petrov", "Quinn", "Rossi", "Sato", "Schmidt", "Silva", "Singh", "Tanaka", "Urban",
-              "Varga", "Wagner", "Walsh", "Xu", "Yilmaz", "Zhang", "Zielinski", "Horvat", "Mensah", "Reyes")
-LICENSES = (("proprietary", 45), ("Apache-2.0", 20), ("MIT", 10), ("CC-BY-4.0", 6), ("BSD-3-Clause", 5),
-            ("CC-BY-NC-4.0", 5), ("MPL-2.0", 3), ("CDLA-Permissive-2.0", 3), ("Apache-2.0 AND MIT", 3))
+CONSUMERS = (
+    "support agents",
+    "the operations team",
+    "fraud analysts",
+    "store managers",
+    "category managers",
+    "the planning team",
+    "customers",
+    "sellers",
+    "the risk team",
+    "editors",
+    "the search service",
+    "the payments service",
+    "moderators",
+    "claims handlers",
+)
+FIRST_NAMES = (
+    "Ada",
+    "Amara",
+    "Ana",
+    "Anil",
+    "Ben",
+    "Carla",
+    "Chen",
+    "Daniel",
+    "Dara",
+    "Elif",
+    "Emma",
+    "Farid",
+    "Grace",
+    "Hana",
+    "Hugo",
+    "Ines",
+    "Ivan",
+    "Jamal",
+    "Julia",
+    "Kai",
+    "Kenji",
+    "Lara",
+    "Leon",
+    "Lina",
+    "Luca",
+    "Maya",
+    "Marek",
+    "Nadia",
+    "Noah",
+    "Olga",
+    "Omar",
+    "Paula",
+    "Priya",
+    "Rafael",
+    "Rosa",
+    "Sam",
+    "Sofia",
+    "Tariq",
+    "Tomas",
+    "Vera",
+    "Wei",
+    "Yara",
+    "Zoe",
+)
+LAST_NAMES = (
+    "Abebe",
+    "Andersen",
+    "Bauer",
+    "Castro",
+    "Dubois",
+    "Eriksson",
+    "Fischer",
+    "Garcia",
+    "Haddad",
+    "Ivanova",
+    "Jensen",
+    "Kim",
+    "Kowalski",
+    "Lindqvist",
+    "Moreau",
+    "Nakamura",
+    "Novak",
+    "Okafor",
+    "Osei",
+    "Petrov",
+    "Quinn",
+    "Rossi",
+    "Sato",
+    "Schmidt",
+    "Silva",
+    "Singh",
+    "Tanaka",
+    "Urban",
+    "Varga",
+    "Wagner",
+    "Walsh",
+    "Xu",
+    "Yilmaz",
+    "Zhang",
+    "Zielinski",
+    "Horvat",
+    "Mensah",
+    "Reyes",
+)
+LICENSES = (
+    ("proprietary", 45),
+    ("Apache-2.0", 20),
+    ("MIT", 10),
+    ("CC-BY-4.0", 6),
+    ("BSD-3-Clause", 5),
+    ("CC-BY-NC-4.0", 5),
+    ("MPL-2.0", 3),
+    ("CDLA-Permissive-2.0", 3),
+    ("Apache-2.0 AND MIT", 3),
+)
 REGIONS = ("eu-central-1", "eu-west-1", "us-east-1", "us-west-2", "ap-southeast-1")
-EXTRA_TAGS = ("production", "pilot", "gdpr", "pci", "batch", "online", "internal", "customer-facing",
-              "quantised", "distilled", "fairness-reviewed", "explainable")
+EXTRA_TAGS = (
+    "production",
+    "pilot",
+    "gdpr",
+    "pci",
+    "batch",
+    "online",
+    "internal",
+    "customer-facing",
+    "quantised",
+    "distilled",
+    "fairness-reviewed",
+    "explainable",
+)
 CHANGES = (
     "retrained on data up to {month}",
     "**calibration** re-fitted with isotonic regression on a fresh holdout",
@@ -300,16 +651,26 @@ CHANGES = (
     "evaluation set refreshed and de-duplicated against training data",
 )
 RISKS = (
-    ("Errors fall unevenly: the {slice} slice gets noticeably worse results than the average.",
-     "Per-slice metrics are monitored weekly and a gap above 5 points pages the owning team."),
-    ("Customers may be treated differently because of proxies for protected characteristics.",
-     "Protected attributes are not used as inputs; an annual disparate-impact review checks outcomes by group."),
-    ("People may over-trust the output and stop checking it.",
-     "The interface shows the model's confidence and low-confidence cases go to a human."),
-    ("Training data holds personal data that could leak through the model.",
-     "Personal data is pseudonymised before training and the model is tested for memorisation."),
-    ("Behaviour drifts silently as the input distribution changes.",
-     "Input drift and outcome metrics are tracked on a dashboard with alerts; the model is retrained at least twice a year."),
+    (
+        "Errors fall unevenly: the {slice} slice gets noticeably worse results than the average.",
+        "Per-slice metrics are monitored weekly and a gap above 5 points pages the owning team.",
+    ),
+    (
+        "Customers may be treated differently because of proxies for protected characteristics.",
+        "Protected attributes are not used as inputs; an annual disparate-impact review checks outcomes by group.",
+    ),
+    (
+        "People may over-trust the output and stop checking it.",
+        "The interface shows the model's confidence and low-confidence cases go to a human.",
+    ),
+    (
+        "Training data holds personal data that could leak through the model.",
+        "Personal data is pseudonymised before training and the model is tested for memorisation.",
+    ),
+    (
+        "Behaviour drifts silently as the input distribution changes.",
+        "Input drift and outcome metrics are tracked on a dashboard with alerts; the model is retrained at least twice a year.",
+    ),
 )
 LIMITATIONS = (
     "Quality drops for the {slice} slice ({metric} {value} against {overall} overall)",
@@ -391,8 +752,11 @@ def make_people(rng: random.Random, n_models: int, roles: Iterable[str]) -> Peop
 
 
 def registry_yaml(people: People) -> str:
-    entries = [{"name": person.name, "email": person.email, "roles": [role]}
-               for role, members in sorted(people.approvers.items()) for person in members]
+    entries = [
+        {"name": person.name, "email": person.email, "roles": [role]}
+        for role, members in sorted(people.approvers.items())
+        for person in members
+    ]
     header = "# Approvers of the benchmark catalog (generated by bench/generate.py); approvals are unsigned.\n"
     return header + dump_yaml({"approvers": entries})
 
@@ -410,8 +774,10 @@ def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
 
 
 def _list(dumper: yaml.SafeDumper, value: list[Any]) -> yaml.Node:
-    short = all(isinstance(item, (int, float, str)) and "\n" not in str(item) for item in value) \
+    short = (
+        all(isinstance(item, (int, float, str)) and "\n" not in str(item) for item in value)
         and sum(len(str(item)) + 2 for item in value) < 70
+    )
     return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=short)
 
 
@@ -474,7 +840,7 @@ def _lower_first(text: str) -> str:
 
 
 def _join(items: Iterable[str]) -> str:
-    """"a, b and c"."""
+    """ "a, b and c"."""
     words = list(items)
     return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)
 
@@ -561,12 +927,25 @@ def plan_models(rng: random.Random, n: int, roles: dict[str, tuple[str, ...]]) -
         if plans and rng.random() < 0.2:
             parent = rng.choice(plans[-50:])
             base = parent.id + (f"@{parent.versions[-1]}" if rng.random() < 0.5 else "")
-        plans.append(ModelPlan(
-            id=_slug(name), name=name, profile=profile, domain=domain, team=team, owners=owners,
-            license=_weighted(rng, LICENSES), risk_tier=_weighted(rng, zip(("low", "medium", "high"), profile.risk_weights)),
-            tags=tags, families=rng.sample(profile.slice_families, min(len(profile.slice_families), rng.randint(2, 3))),
-            base_model=base, versions=_version_labels(rng, count), k=rng.choice((12, 24, 40, 120, 1000)),
-            consumer=rng.choice(CONSUMERS), summary_template=rng.choice(profile.summaries)))
+        plans.append(
+            ModelPlan(
+                id=_slug(name),
+                name=name,
+                profile=profile,
+                domain=domain,
+                team=team,
+                owners=owners,
+                license=_weighted(rng, LICENSES),
+                risk_tier=_weighted(rng, zip(("low", "medium", "high"), profile.risk_weights)),
+                tags=tags,
+                families=rng.sample(profile.slice_families, min(len(profile.slice_families), rng.randint(2, 3))),
+                base_model=base,
+                versions=_version_labels(rng, count),
+                k=rng.choice((12, 24, 40, 120, 1000)),
+                consumer=rng.choice(CONSUMERS),
+                summary_template=rng.choice(profile.summaries),
+            )
+        )
     return plans, people
 
 
@@ -576,7 +955,8 @@ def _metric_rows(rng: random.Random, plan: ModelPlan, eval_names: list[str]) -> 
     base = {spec.name: rng.uniform(spec.low, spec.high) for spec in specs}
     wanted = rng.randint(18, 22)
     combos: list[tuple[MetricSpec, str | None, str]] = [
-        (spec, None, eval_names[index % len(eval_names)]) for index, spec in enumerate(specs)]
+        (spec, None, eval_names[index % len(eval_names)]) for index, spec in enumerate(specs)
+    ]
     for position, spec in enumerate(specs):
         for family in plan.families[: max(1, 3 - position)]:
             combos += [(spec, slice_, eval_names[0]) for slice_ in SLICES[family][1]]
@@ -611,55 +991,87 @@ def _worst(metrics: list[dict[str, Any]]) -> tuple[dict[str, Any], dict[str, Any
     return overall, min(slices, key=lambda m: sign * m["value"])
 
 
-def _description(rng: random.Random, plan: ModelPlan, version: str, previous: str | None, arch: str,
-                 framework: str, params: int, train_name: str, eval_name: str, metrics: list[dict[str, Any]],
-                 month: str) -> str:
+def _description(
+    rng: random.Random,
+    plan: ModelPlan,
+    version: str,
+    previous: str | None,
+    arch: str,
+    framework: str,
+    params: int,
+    train_name: str,
+    eval_name: str,
+    metrics: list[dict[str, Any]],
+    month: str,
+) -> str:
     overall, worst = _worst(metrics)
     slice_name = worst.get("slice", "overall")
-    first = (f"The **{plan.name}** model serves {plan.consumer} in the {plan.domain.lower()} business. "
-             f"Input: {_lower_first(plan.profile.input_format)}; output: {_lower_first(plan.profile.output_format)}. "
-             f"It runs as {rng.choice(('an online service behind the model gateway', 'a nightly batch job', 'a streaming consumer on the event bus', 'an on-device model shipped with the app'))} "
-             f"and is owned by the {plan.team} team.")
-    second = (f"Version {version} is a {arch} with {params:,} parameters, trained with {framework} on "
-              f"*{train_name}*. " + rng.choice((
-                  "Hyperparameters were chosen by Bayesian search on a validation split kept apart from the evaluation data.",
-                  "Training uses early stopping on a time-based validation split to avoid leakage from the future.",
-                  "The training recipe is versioned with the code, so each version can be reproduced from its tag.")))
+    first = (
+        f"The **{plan.name}** model serves {plan.consumer} in the {plan.domain.lower()} business. "
+        f"Input: {_lower_first(plan.profile.input_format)}; output: {_lower_first(plan.profile.output_format)}. "
+        f"It runs as {rng.choice(('an online service behind the model gateway', 'a nightly batch job', 'a streaming consumer on the event bus', 'an on-device model shipped with the app'))} "
+        f"and is owned by the {plan.team} team."
+    )
+    second = (
+        f"Version {version} is a {arch} with {params:,} parameters, trained with {framework} on "
+        f"*{train_name}*. "
+        + rng.choice(
+            (
+                "Hyperparameters were chosen by Bayesian search on a validation split kept apart from the evaluation data.",
+                "Training uses early stopping on a time-based validation split to avoid leakage from the future.",
+                "The training recipe is versioned with the code, so each version can be reproduced from its tag.",
+            )
+        )
+    )
     changes = rng.sample(CHANGES, rng.randint(3, 4))
     intro = f"Changes from {previous}:" if previous else "What this first version established:"
-    items = "\n".join("- " + change.format(month=month, slice=slice_name, pct=rng.randint(15, 45), k=rng.randint(5, 80))
-                      for change in changes)
-    third = (f"The evaluation reports **{len(metrics)} metrics** on *{eval_name}*, broken down by "
-             f"{_join(SLICES[f][0].lower() for f in plan.families)}. Overall {overall['name']} is "
-             f"{overall['value']:g}; the weakest slice is **{slice_name}** at {worst['value']:g}, which is why it "
-             "is listed under the limitations.")
+    items = "\n".join(
+        "- " + change.format(month=month, slice=slice_name, pct=rng.randint(15, 45), k=rng.randint(5, 80))
+        for change in changes
+    )
+    third = (
+        f"The evaluation reports **{len(metrics)} metrics** on *{eval_name}*, broken down by "
+        f"{_join(SLICES[f][0].lower() for f in plan.families)}. Overall {overall['name']} is "
+        f"{overall['value']:g}; the weakest slice is **{slice_name}** at {worst['value']:g}, which is why it "
+        "is listed under the limitations."
+    )
     paragraphs = [first, second, intro + "\n\n" + items, third]
     if rng.random() < 0.5:
-        paragraphs.append("Monitoring compares live inputs with the training distribution every day; "
-                          f"questions go to the **#{plan.team}** channel.")
+        paragraphs.append(
+            "Monitoring compares live inputs with the training distribution every day; "
+            f"questions go to the **#{plan.team}** channel."
+        )
     return "\n\n".join(paragraphs) + "\n"
 
 
 def _datasets(rng: random.Random, plan: ModelPlan, kind: str, period: str, count: int) -> list[dict[str, Any]]:
     sets = []
     for index in range(count):
-        name = f"{plan.domain} {plan.profile.task.replace('-', ' ')} {kind} {period}" + (f" part {index + 1}" if index else "")
-        sensitive: bool | str = rng.choice((False, True, "Customer identifiers are pseudonymised; "
-                                            "raw data stays in the governed data lake."))
-        sets.append({
-            "name": name,
-            "description": (f"{'Held-out' if kind == 'test' else 'Historical'} {plan.domain.lower()} data "
-                            f"from {period}, sampled across {', '.join(SLICES[plan.families[0]][1])}; "
-                            f"labels {rng.choice(('from two annotators with adjudication', 'from observed outcomes', 'from production feedback'))}."),
-            "link": f"https://data.acme.example/datasets/{plan.id}/{_slug(kind + '-' + period)}-{index + 1}",
-            "size": f"{rng.randint(20, 900) * (1000 if kind == 'test' else 10_000):,} examples",
-            "sensitive_data": sensitive,
-        })
+        name = f"{plan.domain} {plan.profile.task.replace('-', ' ')} {kind} {period}" + (
+            f" part {index + 1}" if index else ""
+        )
+        sensitive: bool | str = rng.choice(
+            (False, True, "Customer identifiers are pseudonymised; raw data stays in the governed data lake.")
+        )
+        sets.append(
+            {
+                "name": name,
+                "description": (
+                    f"{'Held-out' if kind == 'test' else 'Historical'} {plan.domain.lower()} data "
+                    f"from {period}, sampled across {', '.join(SLICES[plan.families[0]][1])}; "
+                    f"labels {rng.choice(('from two annotators with adjudication', 'from observed outcomes', 'from production feedback'))}."
+                ),
+                "link": f"https://data.acme.example/datasets/{plan.id}/{_slug(kind + '-' + period)}-{index + 1}",
+                "size": f"{rng.randint(20, 900) * (1000 if kind == 'test' else 10_000):,} examples",
+                "sensitive_data": sensitive,
+            }
+        )
     return sets
 
 
-def _card(rng: random.Random, plan: ModelPlan, index: int, updated: dt.date,
-          roles: dict[str, tuple[str, ...]], people: People) -> Card:
+def _card(
+    rng: random.Random, plan: ModelPlan, index: int, updated: dt.date, roles: dict[str, tuple[str, ...]], people: People
+) -> Card:
     version = plan.versions[index]
     latest = index == len(plan.versions) - 1
     profile = plan.profile
@@ -676,18 +1088,30 @@ def _card(rng: random.Random, plan: ModelPlan, index: int, updated: dt.date,
     overall, worst = _worst(metrics)
     hours = round(rng.uniform(2, 400), 1)
     details: dict[str, Any] = {
-        "architecture": arch, "framework": framework, "parameters": params,
-        "input_format": profile.input_format, "output_format": profile.output_format,
+        "architecture": arch,
+        "framework": framework,
+        "parameters": params,
+        "input_format": profile.input_format,
+        "output_format": profile.output_format,
     }
     if plan.base_model:
         details["base_model"] = plan.base_model
     details["paper"] = profile.paper
-    details["citation"] = (f"@misc{{{plan.id.replace('-', '_')}_{_slug(version).replace('-', '_')},\n"
-                           f"  title  = {{{plan.name} {version}}},\n  author = {{{plan.team} team, Acme}},\n"
-                           f"  year   = {{{updated.year}}}\n}}")
+    details["citation"] = (
+        f"@misc{{{plan.id.replace('-', '_')}_{_slug(version).replace('-', '_')},\n"
+        f"  title  = {{{plan.name} {version}}},\n  author = {{{plan.team} team, Acme}},\n"
+        f"  year   = {{{updated.year}}}\n}}"
+    )
     details["repository"] = f"https://git.acme.example/{plan.team}/{plan.id}"
-    limitations = [text.format(slice=worst.get("slice", "smallest"), metric=overall["name"], value=f"{worst['value']:g}",
-                               overall=f"{overall['value']:g}") for text in rng.sample(LIMITATIONS, rng.randint(3, 5))]
+    limitations = [
+        text.format(
+            slice=worst.get("slice", "smallest"),
+            metric=overall["name"],
+            value=f"{worst['value']:g}",
+            overall=f"{overall['value']:g}",
+        )
+        for text in rng.sample(LIMITATIONS, rng.randint(3, 5))
+    ]
     card: Card = {
         "schema_version": 1,
         "id": plan.id,
@@ -695,8 +1119,9 @@ def _card(rng: random.Random, plan: ModelPlan, index: int, updated: dt.date,
         "version": version,
         "status": "approved" if latest else "deprecated",
         "summary": plan.summary_template.format(domain=plan.domain.lower(), k=plan.k, consumer=plan.consumer),
-        "description": _description(rng, plan, version, previous, arch, framework, params, training[0]["name"],
-                                    eval_names[0], metrics, month),
+        "description": _description(
+            rng, plan, version, previous, arch, framework, params, training[0]["name"], eval_names[0], metrics, month
+        ),
         "license": plan.license,
         "task": profile.task,
         "tags": plan.tags,
@@ -706,10 +1131,16 @@ def _card(rng: random.Random, plan: ModelPlan, index: int, updated: dt.date,
         "owners": [{"name": p.name, "email": p.email, "team": plan.team} for p in plan.owners],
         "model_details": details,
         "intended_use": {
-            "primary_uses": [plan.summary_template.format(domain=plan.domain.lower(), k=plan.k, consumer=plan.consumer).split(" so ")[0],
-                             f"Reporting {overall['name']} per slice to the {plan.team} team"],
+            "primary_uses": [
+                plan.summary_template.format(domain=plan.domain.lower(), k=plan.k, consumer=plan.consumer).split(
+                    " so "
+                )[0],
+                f"Reporting {overall['name']} per slice to the {plan.team} team",
+            ],
             "primary_users": [plan.consumer.capitalize(), f"The {plan.team} team"],
-            "out_of_scope": [text.format(domain_lower=plan.domain.lower()) for text in rng.sample(OUT_OF_SCOPE, rng.randint(2, 3))],
+            "out_of_scope": [
+                text.format(domain_lower=plan.domain.lower()) for text in rng.sample(OUT_OF_SCOPE, rng.randint(2, 3))
+            ],
         },
         "factors": {
             "relevant": [f"{SLICES[f][0]} ({', '.join(SLICES[f][1])})" for f in plan.families],
@@ -718,22 +1149,31 @@ def _card(rng: random.Random, plan: ModelPlan, index: int, updated: dt.date,
         "metrics": metrics,
         "evaluation_data": evaluation,
         "training_data": training,
-        "ethical_considerations": [{"risk": risk.format(slice=worst.get("slice", "smallest")), "mitigation": mitigation}
-                                   for risk, mitigation in rng.sample(RISKS, rng.randint(2, 3))],
+        "ethical_considerations": [
+            {"risk": risk.format(slice=worst.get("slice", "smallest")), "mitigation": mitigation}
+            for risk, mitigation in rng.sample(RISKS, rng.randint(2, 3))
+        ],
         "limitations": limitations,
         "caveats_and_recommendations": rng.sample(CAVEATS, rng.randint(2, 3)),
-        "environmental_impact": {"hardware": rng.choice(profile.hardware), "hours": hours,
-                                 "region": rng.choice(REGIONS), "co2_eq_kg": round(hours * rng.uniform(0.5, 4.0), 1)},
-        "links": [{"title": "Monitoring dashboard", "url": f"https://grafana.acme.example/d/{plan.id}"},
-                  {"title": "Runbook", "url": f"https://wiki.acme.example/ml/{plan.id}/runbook"}]
-                 + ([{"title": "Demo", "url": f"https://demo.acme.example/{plan.id}"}] if rng.random() < 0.4 else []),
+        "environmental_impact": {
+            "hardware": rng.choice(profile.hardware),
+            "hours": hours,
+            "region": rng.choice(REGIONS),
+            "co2_eq_kg": round(hours * rng.uniform(0.5, 4.0), 1),
+        },
+        "links": [
+            {"title": "Monitoring dashboard", "url": f"https://grafana.acme.example/d/{plan.id}"},
+            {"title": "Runbook", "url": f"https://wiki.acme.example/ml/{plan.id}/runbook"},
+        ]
+        + ([{"title": "Demo", "url": f"https://demo.acme.example/{plan.id}"}] if rng.random() < 0.4 else []),
         "approvals": _approvals(rng, plan, updated, roles, people),
     }
     return approve(card)
 
 
-def _approvals(rng: random.Random, plan: ModelPlan, updated: dt.date, roles: dict[str, tuple[str, ...]],
-               people: People) -> list[dict[str, Any]]:
+def _approvals(
+    rng: random.Random, plan: ModelPlan, updated: dt.date, roles: dict[str, tuple[str, ...]], people: People
+) -> list[dict[str, Any]]:
     """One approval per required role, each by a different person who does not own the card."""
     owners = {p.email for p in plan.owners}
     window_start = max(updated, REFERENCE_DATE - dt.timedelta(days=APPROVAL_WINDOW_DAYS - 1))
@@ -744,8 +1184,14 @@ def _approvals(rng: random.Random, plan: ModelPlan, updated: dt.date, roles: dic
         candidates = [p for p in people.approvers[role] if p.email not in owners and p.email not in used]
         person = rng.choice(candidates)
         used.add(person.email)
-        approvals.append({"approver": person.name, "role": role,
-                          "date": window_start + dt.timedelta(days=rng.randint(0, span)), "digest": ""})
+        approvals.append(
+            {
+                "approver": person.name,
+                "role": role,
+                "date": window_start + dt.timedelta(days=rng.randint(0, span)),
+                "digest": "",
+            }
+        )
     return approvals
 
 
@@ -790,8 +1236,14 @@ def _write(path: Path, text: str) -> None:
 
 
 def _mkdocs_yml(plugins: list[Any], nav: list[Any], extra: dict[str, Any] | None = None) -> str:
-    config: dict[str, Any] = {"site_name": SITE_NAME, "docs_dir": "docs", "theme": dict(THEME),
-                              "plugins": plugins, "nav": nav, **(extra or {})}
+    config: dict[str, Any] = {
+        "site_name": SITE_NAME,
+        "docs_dir": "docs",
+        "theme": dict(THEME),
+        "plugins": plugins,
+        "nav": nav,
+        **(extra or {}),
+    }
     return dump_yaml(config)
 
 
@@ -802,9 +1254,13 @@ def generate(root: Path, n: int, seed: int = 0, catalog: GeneratedCatalog | None
     for card in catalog.cards:
         _write(root / "cards" / card["id"] / f"{card['version']}.yaml", card_text(card))
     _write(root / "cards" / "APPROVERS.yaml", registry_yaml(catalog.people))
-    policy = {"registry": "cards/APPROVERS.yaml",
-              "required_roles": {tier: list(roles) for tier, roles in catalog.roles.items()},
-              "allow_self_approval": False, "review_interval_days": None, "max_age_days": None}
+    policy = {
+        "registry": "cards/APPROVERS.yaml",
+        "required_roles": {tier: list(roles) for tier, roles in catalog.roles.items()},
+        "allow_self_approval": False,
+        "review_interval_days": None,
+        "max_age_days": None,
+    }
     plugin = {"model-catalog": {"cards_dir": "cards", "prefix": "models", "approvals": policy}}
     _write(root / "mkdocs.yml", _mkdocs_yml(["search", plugin], [{"Home": "index.md"}, {"Models": "models/index.md"}]))
     _write(root / "docs" / "index.md", HOME_PAGE)
@@ -818,8 +1274,10 @@ def generate_baseline(root: Path, n: int, seed: int = 0, catalog: GeneratedCatal
     derived_of = derived_models(models)
     for versions in models.values():
         for card in versions:
-            _write(root / "docs" / "models" / card["id"] / card["version"] / "index.md",
-                   baseline_page(card, models, derived_of))
+            _write(
+                root / "docs" / "models" / card["id"] / card["version"] / "index.md",
+                baseline_page(card, models, derived_of),
+            )
     _write(root / "docs" / "models" / "index.md", baseline_index(catalog))
     _write(root / "docs" / "index.md", HOME_PAGE)
     extra = {"not_in_nav": "/models/*/\n"}
@@ -851,12 +1309,27 @@ def _metric_table(metrics: list[dict[str, Any]]) -> str:
         better = m.get("higher_is_better", True)
         low, high = m["confidence_interval"]
         threshold = m.get("threshold")
-        meets = "" if threshold is None else ("✓ pass" if (m["value"] >= threshold if better else m["value"] <= threshold)
-                                              else "✗ fail")
-        rows.append([f"**{m['name']}**", m.get("slice", "all data"), f"{m['value']:g}{unit}", f"{low:g} – {high:g}",
-                     "" if threshold is None else f"{'≥' if better else '≤'} {threshold:g}{unit}", meets, m["dataset"]])
-    return _table(["Metric", "Slice", "Value", "95% interval", "Threshold", "Meets it", "Data set"], rows,
-                  ["---", "---", "--:", "--:", "--:", "---", "---"])
+        meets = (
+            ""
+            if threshold is None
+            else ("✓ pass" if (m["value"] >= threshold if better else m["value"] <= threshold) else "✗ fail")
+        )
+        rows.append(
+            [
+                f"**{m['name']}**",
+                m.get("slice", "all data"),
+                f"{m['value']:g}{unit}",
+                f"{low:g} – {high:g}",
+                "" if threshold is None else f"{'≥' if better else '≤'} {threshold:g}{unit}",
+                meets,
+                m["dataset"],
+            ]
+        )
+    return _table(
+        ["Metric", "Slice", "Value", "95% interval", "Threshold", "Meets it", "Data set"],
+        rows,
+        ["---", "---", "--:", "--:", "--:", "---", "---"],
+    )
 
 
 def _dataset_section(title: str, datasets: list[dict[str, Any]]) -> str:
@@ -864,8 +1337,10 @@ def _dataset_section(title: str, datasets: list[dict[str, Any]]) -> str:
     for d in datasets:
         sensitive = d["sensitive_data"]
         sensitive = "yes" if sensitive is True else "no" if sensitive is False else sensitive
-        parts.append(f"### {d['name']}\n\n{d['description']}\n\n"
-                     + _bullets([f"**Size:** {d['size']}", f"**Sensitive data:** {sensitive}", f"**Link:** <{d['link']}>"]))
+        parts.append(
+            f"### {d['name']}\n\n{d['description']}\n\n"
+            + _bullets([f"**Size:** {d['size']}", f"**Sensitive data:** {sensitive}", f"**Link:** <{d['link']}>"])
+        )
     return "\n".join(parts)
 
 
@@ -891,12 +1366,15 @@ def _lineage(card: Card, models: dict[str, list[Card]], derived_of: dict[str, li
     if base:
         base_id, _, base_version = base.partition("@")
         target = next(c for c in reversed(models[base_id]) if not base_version or c["version"] == base_version)
-        lines.append(f"Derived from [{target['name']} {target['version']}]"
-                     f"(../../{base_id}/{target['version']}/index.md).\n")
+        lines.append(
+            f"Derived from [{target['name']} {target['version']}](../../{base_id}/{target['version']}/index.md).\n"
+        )
     derived = derived_of.get(card["id"], [])
     if derived:
-        lines += ["Models derived from this one:\n",
-                  _bullets(f"[{c['name']} {c['version']}](../../{c['id']}/{c['version']}/index.md)" for c in derived)]
+        lines += [
+            "Models derived from this one:\n",
+            _bullets(f"[{c['name']} {c['version']}](../../{c['id']}/{c['version']}/index.md)" for c in derived),
+        ]
     return "## Lineage\n\n" + "\n".join(lines) if lines else ""
 
 
@@ -907,47 +1385,100 @@ def baseline_page(card: Card, models: dict[str, list[Card]], derived_of: dict[st
     """
     versions = models[card["id"]]
     latest = versions[-1]
-    use, factors, env, details = card["intended_use"], card["factors"], card["environmental_impact"], card["model_details"]
-    front = f"---\ntitle: {card['name']} {card['version']}\n" + ("" if card is latest else "search:\n  exclude: true\n") + "---\n"
+    use, factors, env, details = (
+        card["intended_use"],
+        card["factors"],
+        card["environmental_impact"],
+        card["model_details"],
+    )
+    front = (
+        f"---\ntitle: {card['name']} {card['version']}\n"
+        + ("" if card is latest else "search:\n  exclude: true\n")
+        + "---\n"
+    )
     teams = sorted({o["team"] for o in card["owners"]})
-    facts = [f"**Task:** {card['task']}", f"**Status:** {card['status'].capitalize()}", f"**Risk tier:** {card['risk_tier']}",
-             f"**Version:** {card['version']}", f"**License:** {card['license']}", f"**Team:** {', '.join(teams)}",
-             f"**Updated:** {card['updated']}", f"**Created:** {card['created']}", f"**Tags:** {', '.join(card['tags'])}"]
+    facts = [
+        f"**Task:** {card['task']}",
+        f"**Status:** {card['status'].capitalize()}",
+        f"**Risk tier:** {card['risk_tier']}",
+        f"**Version:** {card['version']}",
+        f"**License:** {card['license']}",
+        f"**Team:** {', '.join(teams)}",
+        f"**Updated:** {card['updated']}",
+        f"**Created:** {card['created']}",
+        f"**Tags:** {', '.join(card['tags'])}",
+    ]
     parts = [front, f"# {card['name']} {card['version']}\n"]
     if card is not latest:
-        parts.append(f"> **Deprecated:** {card['name']} {card['version']} should not be used for new work. "
-                     f"A newer version is available: [{latest['version']}](../{latest['version']}/index.md).\n")
-    parts += [f"{card['summary']}\n", _bullets(facts),
-              "## Where it fails\n", "### Limitations\n", _bullets(card["limitations"]),
-              "### Do not use it for\n", _bullets(use["out_of_scope"]),
-              "## Description\n", card["description"],
-              "## Intended use\n", "### Primary uses\n", _bullets(use["primary_uses"]),
-              "### Primary users\n", _bullets(use["primary_users"]),
-              "## Metrics\n", _metric_table(card["metrics"]),
-              "## Factors\n", "### Relevant factors\n", _bullets(factors["relevant"]),
-              "### Evaluated factors\n", _bullets(factors["evaluation"]),
-              _dataset_section("Evaluation data", card["evaluation_data"]),
-              _dataset_section("Training data", card["training_data"]),
-              "## Ethical considerations\n",
-              _table(["Risk", "Mitigation"], [[e["risk"], e["mitigation"]] for e in card["ethical_considerations"]]),
-              "## Caveats and recommendations\n", _bullets(card["caveats_and_recommendations"]),
-              "## Model details\n",
-              _bullets(f"**{_label(k)}:** " + (f"<{v}>" if k in ("paper", "repository") else _number(v) if isinstance(v, int) else str(v))
-                       for k, v in sorted(details.items()) if k not in ("base_model", "citation")),
-              f"### Citation\n\n```bibtex\n{details['citation']}\n```\n"]
-    parts += [_lineage(card, models, derived_of),
-              "## Environmental impact\n",
-              _bullets([f"**Hardware:** {env['hardware']}", f"**Hours:** {env['hours']:g}", f"**Region:** {env['region']}",
-                        f"**CO2-eq:** {env['co2_eq_kg']:g} kg"]),
-              "## Links\n", _bullets(f"[{link['title']}]({link['url']})" for link in card["links"]),
-              "## Owners\n", _bullets(f"{o['name']} <{o['email']}>, {o['team']}" for o in card["owners"]),
-              "## Approvals\n",
-              _table(["Approver", "Role", "Date", "Signature", "Counts"],
-                     [[a["approver"], a["role"], a["date"], "unsigned", "✓ yes"] for a in card["approvals"]]),
-              "## Versions\n",
-              _bullets(f"[{v['version']}](../{v['version']}/index.md) — {v['status']}, updated {v['updated']}"
-                       + (" (this page)" if v is card else "") for v in reversed(versions)),
-              f"Source: `cards/{card['id']}/{card['version']}.yaml`\n"]
+        parts.append(
+            f"> **Deprecated:** {card['name']} {card['version']} should not be used for new work. "
+            f"A newer version is available: [{latest['version']}](../{latest['version']}/index.md).\n"
+        )
+    parts += [
+        f"{card['summary']}\n",
+        _bullets(facts),
+        "## Where it fails\n",
+        "### Limitations\n",
+        _bullets(card["limitations"]),
+        "### Do not use it for\n",
+        _bullets(use["out_of_scope"]),
+        "## Description\n",
+        card["description"],
+        "## Intended use\n",
+        "### Primary uses\n",
+        _bullets(use["primary_uses"]),
+        "### Primary users\n",
+        _bullets(use["primary_users"]),
+        "## Metrics\n",
+        _metric_table(card["metrics"]),
+        "## Factors\n",
+        "### Relevant factors\n",
+        _bullets(factors["relevant"]),
+        "### Evaluated factors\n",
+        _bullets(factors["evaluation"]),
+        _dataset_section("Evaluation data", card["evaluation_data"]),
+        _dataset_section("Training data", card["training_data"]),
+        "## Ethical considerations\n",
+        _table(["Risk", "Mitigation"], [[e["risk"], e["mitigation"]] for e in card["ethical_considerations"]]),
+        "## Caveats and recommendations\n",
+        _bullets(card["caveats_and_recommendations"]),
+        "## Model details\n",
+        _bullets(
+            f"**{_label(k)}:** "
+            + (f"<{v}>" if k in ("paper", "repository") else _number(v) if isinstance(v, int) else str(v))
+            for k, v in sorted(details.items())
+            if k not in ("base_model", "citation")
+        ),
+        f"### Citation\n\n```bibtex\n{details['citation']}\n```\n",
+    ]
+    parts += [
+        _lineage(card, models, derived_of),
+        "## Environmental impact\n",
+        _bullets(
+            [
+                f"**Hardware:** {env['hardware']}",
+                f"**Hours:** {env['hours']:g}",
+                f"**Region:** {env['region']}",
+                f"**CO2-eq:** {env['co2_eq_kg']:g} kg",
+            ]
+        ),
+        "## Links\n",
+        _bullets(f"[{link['title']}]({link['url']})" for link in card["links"]),
+        "## Owners\n",
+        _bullets(f"{o['name']} <{o['email']}>, {o['team']}" for o in card["owners"]),
+        "## Approvals\n",
+        _table(
+            ["Approver", "Role", "Date", "Signature", "Counts"],
+            [[a["approver"], a["role"], a["date"], "unsigned", "✓ yes"] for a in card["approvals"]],
+        ),
+        "## Versions\n",
+        _bullets(
+            f"[{v['version']}](../{v['version']}/index.md) — {v['status']}, updated {v['updated']}"
+            + (" (this page)" if v is card else "")
+            for v in reversed(versions)
+        ),
+        f"Source: `cards/{card['id']}/{card['version']}.yaml`\n",
+    ]
     return "\n".join(parts)
 
 
@@ -958,10 +1489,22 @@ def baseline_index(catalog: GeneratedCatalog) -> str:
         card = versions[-1]
         metric = next(m for m in card["metrics"] if not m.get("slice"))
         unit = f" {metric['unit']}" if metric.get("unit") else ""
-        rows.append([f"[{card['name']}]({card['id']}/{card['version']}/index.md)<br>{card['summary']}", card["task"],
-                     ", ".join(sorted({o["team"] for o in card["owners"]})), card["status"], card["risk_tier"],
-                     card["license"], card["version"], f"{metric['name']} {metric['value']:g}{unit}", card["updated"]])
-    table = _table(["Model", "Task", "Team", "Status", "Risk", "License", "Version", "Headline metric", "Updated"], rows)
+        rows.append(
+            [
+                f"[{card['name']}]({card['id']}/{card['version']}/index.md)<br>{card['summary']}",
+                card["task"],
+                ", ".join(sorted({o["team"] for o in card["owners"]})),
+                card["status"],
+                card["risk_tier"],
+                card["license"],
+                card["version"],
+                f"{metric['name']} {metric['value']:g}{unit}",
+                card["updated"],
+            ]
+        )
+    table = _table(
+        ["Model", "Task", "Team", "Status", "Risk", "License", "Version", "Headline metric", "Updated"], rows
+    )
     return f"---\nhide:\n  - toc\n---\n\n# Model catalog\n\n{len(rows)} models. Each row shows the latest version.\n\n{table}"
 
 

@@ -29,9 +29,10 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -42,12 +43,26 @@ from generate import build_catalog, edit_card_summary, generate, generate_baseli
 CACHE_DIR = ".model-catalog-cache"
 """The plugin's cache folder, in the folder of mkdocs.yml (it may not exist in this version)."""
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 WORD = "vision"
 """Typed into the catalog filter: a tag and a team of the generated cards, so each letter narrows the rows."""
-PACKAGES = ("mkdocs", "mkdocs-material", "mkdocs-model-catalog", "PyYAML", "Markdown", "Jinja2", "Cerberus",
-            "check-jsonschema", "playwright")
+PACKAGES = (
+    "mkdocs",
+    "mkdocs-material",
+    "mkdocs-model-catalog",
+    "PyYAML",
+    "Markdown",
+    "Jinja2",
+    "Cerberus",
+    "check-jsonschema",
+    "playwright",
+)
 KB, MB, GB = 1000, 1000**2, 1000**3
 ENV_RECORDED = ("PYTHONDONTWRITEBYTECODE", "PYTHONOPTIMIZE", "SOURCE_DATE_EPOCH")
 """Environment variables that change the timings, recorded with the machine information."""
@@ -75,7 +90,7 @@ def child_env() -> dict[str, str]:
 
 def measure(cmd: Sequence[str], cwd: Path, stdout: Path | None = None) -> tuple[Measurement, str]:
     """Run ``cmd`` and return its wall time, its own peak RSS and its stderr; raise BenchError if it fails."""
-    with tempfile.TemporaryFile() as err, (open(stdout, "wb") if stdout else tempfile.TemporaryFile()) as out:
+    with tempfile.TemporaryFile() as err, open(stdout, "wb") if stdout else tempfile.TemporaryFile() as out:
         start = time.perf_counter()
         proc = subprocess.Popen(list(cmd), cwd=cwd, env=child_env(), stdout=out, stderr=err)
         try:
@@ -122,8 +137,13 @@ def catalog_cmd(*args: str) -> list[str]:
 
 def stats(samples: list[Measurement]) -> Json:
     walls = [m.wall_s for m in samples]
-    return {"median_s": statistics.median(walls), "min_s": min(walls), "max_s": max(walls), "runs_s": walls,
-            "peak_rss_bytes": max(m.peak_rss_bytes for m in samples)}
+    return {
+        "median_s": statistics.median(walls),
+        "min_s": min(walls),
+        "max_s": max(walls),
+        "runs_s": walls,
+        "peak_rss_bytes": max(m.peak_rss_bytes for m in samples),
+    }
 
 
 def warning_lines(stderr: str) -> list[str]:
@@ -173,10 +193,16 @@ def bench_builds(sites: Sites, runs: int, log: Callable[[str], None]) -> Json:
         cold.append(measure(build_cmd(), sites.plugin)[0])
         base.append(measure(build_cmd(), sites.baseline)[0])
         warm.append(measure(build_cmd(), sites.plugin)[0])  # the cold build left its cache
-        log(f"  run {run + 1}/{runs}: plugin cold {cold[-1].wall_s:.2f} s, baseline {base[-1].wall_s:.2f} s, "
-            f"plugin warm {warm[-1].wall_s:.2f} s")
-    result: Json = {"plugin_cold": stats(cold), "plugin_warm": stats(warm), "baseline": stats(base),
-                    "cache_present": (sites.plugin / CACHE_DIR).exists()}
+        log(
+            f"  run {run + 1}/{runs}: plugin cold {cold[-1].wall_s:.2f} s, baseline {base[-1].wall_s:.2f} s, "
+            f"plugin warm {warm[-1].wall_s:.2f} s"
+        )
+    result: Json = {
+        "plugin_cold": stats(cold),
+        "plugin_warm": stats(warm),
+        "baseline": stats(base),
+        "cache_present": (sites.plugin / CACHE_DIR).exists(),
+    }
     baseline = result["baseline"]["median_s"]
     result["ratio_cold"] = result["plugin_cold"]["median_s"] / baseline
     result["ratio_warm"] = result["plugin_warm"]["median_s"] / baseline
@@ -190,8 +216,12 @@ def page_sizes(site_dir: Path) -> Json:
     sizes = [path.stat().st_size for path in (site_dir / "models").glob("*/*/index.html")]
     if not sizes:
         return {"pages": 0}
-    return {"pages": len(sizes), "avg_bytes": statistics.fmean(sizes), "max_bytes": max(sizes),
-            "index_bytes": (site_dir / "models" / "index.html").stat().st_size}
+    return {
+        "pages": len(sizes),
+        "avg_bytes": statistics.fmean(sizes),
+        "max_bytes": max(sizes),
+        "index_bytes": (site_dir / "models" / "index.html").stat().st_size,
+    }
 
 
 def bench_validation(sites: Sites, runs: int, schema: Path) -> Json:
@@ -240,17 +270,24 @@ def bench_edit(sites: Sites) -> Json:
         after, after_plugin = timed_build(sites.plugin, sites.root / "timings-after.json")
     finally:
         sites.edit_target.write_bytes(original)
-    return {"card": str(sites.edit_target.relative_to(sites.plugin)),
-            "cold_build_s": cold.wall_s, "cold_build_plugin_s": cold_plugin["total_s"],
-            "serve_first_build_plugin_s": first["total_s"], "serve_rebuild_plugin_s": rebuild["total_s"],
-            "serve_rebuild_plugin_handlers_s": rebuild["handlers_s"],
-            "serve_rebuilds_plugin_s": [build["total_s"] for build in rebuilds],
-            "serve_rebuild_to_cold_plugin_ratio": rebuild["total_s"] / cold_plugin["total_s"],
-            "serve_rebuild_to_first_plugin_ratio": rebuild["total_s"] / first["total_s"],
-            "warm_build_s": before.wall_s, "warm_build_plugin_s": before_plugin["total_s"],
-            "edit_build_s": after.wall_s, "edit_build_plugin_s": after_plugin["total_s"],
-            "edit_build_to_cold_plugin_ratio": after_plugin["total_s"] / cold_plugin["total_s"],
-            "edit_build_plugin_handlers_s": after_plugin["handlers_s"], "edit_build_peak_rss_bytes": after.peak_rss_bytes}
+    return {
+        "card": str(sites.edit_target.relative_to(sites.plugin)),
+        "cold_build_s": cold.wall_s,
+        "cold_build_plugin_s": cold_plugin["total_s"],
+        "serve_first_build_plugin_s": first["total_s"],
+        "serve_rebuild_plugin_s": rebuild["total_s"],
+        "serve_rebuild_plugin_handlers_s": rebuild["handlers_s"],
+        "serve_rebuilds_plugin_s": [build["total_s"] for build in rebuilds],
+        "serve_rebuild_to_cold_plugin_ratio": rebuild["total_s"] / cold_plugin["total_s"],
+        "serve_rebuild_to_first_plugin_ratio": rebuild["total_s"] / first["total_s"],
+        "warm_build_s": before.wall_s,
+        "warm_build_plugin_s": before_plugin["total_s"],
+        "edit_build_s": after.wall_s,
+        "edit_build_plugin_s": after_plugin["total_s"],
+        "edit_build_to_cold_plugin_ratio": after_plugin["total_s"] / cold_plugin["total_s"],
+        "edit_build_plugin_handlers_s": after_plugin["handlers_s"],
+        "edit_build_peak_rss_bytes": after.peak_rss_bytes,
+    }
 
 
 def free_port() -> int:
@@ -268,8 +305,14 @@ def serve_edit(sites: Sites, edits: int = 3, timeout_s: float = 3600) -> tuple[J
     timings.unlink(missing_ok=True)  # a file left by an earlier run would be read as this one
     with open(sites.root / "serve.log", "wb") as log:
         # Ctrl-C stops the server even when this script runs in the background, where SIGINT is ignored.
-        server = subprocess.Popen(cmd, cwd=sites.plugin, env=child_env(), stdout=log, stderr=subprocess.STDOUT,
-                                  preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # noqa: PLW1509 - only a signal call
+        server = subprocess.Popen(
+            cmd,
+            cwd=sites.plugin,
+            env=child_env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        )
         try:
             first = _next_build(timings, 1, server, timeout_s)
             _wait_until_serving(port, server, timeout_s)  # it watches the files once it serves
@@ -309,8 +352,9 @@ def _next_build(timings: Path, count: int, server: subprocess.Popen[bytes], time
     raise BenchError(f"`mkdocs serve` did not finish build {count} in {timeout_s:.0f} s")
 
 
-def _rebuild_after_edit(card: Path, timings: Path, count: int, server: subprocess.Popen[bytes],
-                        timeout_s: float) -> Json:
+def _rebuild_after_edit(
+    card: Path, timings: Path, count: int, server: subprocess.Popen[bytes], timeout_s: float
+) -> Json:
     """The rebuild after an edit of ``card``, written again if the server has not noticed it.
 
     MkDocs serves before its file watcher has reached every folder of a large
@@ -457,20 +501,32 @@ def _type_in_filter(site_dir: Path, runs: int) -> Json:
             version = browser.version
         finally:
             browser.close()
-    return {"word": WORD, "keystrokes": len(samples), "rows": rows, "rows_matching": samples[-1]["matching"],
-            "rows_shown": samples[-1]["shown"], **_keystroke_figures(samples),
-            "while_search_indexes": _keystroke_figures(indexing),
-            "samples_ms": [s["handler"] for s in samples], "page_load_s": load_s, "search_ready_s": search_ready_s,
-            "chromium": version}
+    return {
+        "word": WORD,
+        "keystrokes": len(samples),
+        "rows": rows,
+        "rows_matching": samples[-1]["matching"],
+        "rows_shown": samples[-1]["shown"],
+        **_keystroke_figures(samples),
+        "while_search_indexes": _keystroke_figures(indexing),
+        "samples_ms": [s["handler"] for s in samples],
+        "page_load_s": load_s,
+        "search_ready_s": search_ready_s,
+        "chromium": version,
+    }
 
 
 def _keystroke_figures(samples: list[Json]) -> Json:
     """Median and max per keystroke: the input handler alone, and with the style and layout it causes."""
     handler = [s["handler"] for s in samples]
     layout = [s["layout"] for s in samples]
-    return {"keystroke_median_ms": statistics.median(handler), "keystroke_max_ms": max(handler),
-            "keystroke_with_layout_median_ms": statistics.median(layout), "keystroke_with_layout_max_ms": max(layout),
-            "keystroke_url_update_median_ms": statistics.median(s["url"] for s in samples)}
+    return {
+        "keystroke_median_ms": statistics.median(handler),
+        "keystroke_max_ms": max(handler),
+        "keystroke_with_layout_median_ms": statistics.median(layout),
+        "keystroke_with_layout_max_ms": max(layout),
+        "keystroke_url_update_median_ms": statistics.median(s["url"] for s in samples),
+    }
 
 
 # --------------------------------------------------------------------------- one N, end to end
@@ -482,7 +538,9 @@ def bench_n(n: int, args: argparse.Namespace, log: Callable[[str], None]) -> Jso
     try:
         sites, generate_s = make_sites(work, n, args.seed)
         result.update(models=sites.models, generate_s=generate_s)
-        log(f"N = {n:,}: generated {n:,} cards of {sites.models:,} models and the baseline in {generate_s:.1f} s ({work})")
+        log(
+            f"N = {n:,}: generated {n:,} cards of {sites.models:,} models and the baseline in {generate_s:.1f} s ({work})"
+        )
         schema = work / "card.schema.json"
         measure(catalog_cmd("schema"), sites.plugin, stdout=schema)
         result["warm_up"] = warm_up(sites)
@@ -491,7 +549,11 @@ def bench_n(n: int, args: argparse.Namespace, log: Callable[[str], None]) -> Jso
         # The edit comes first, while the cache of the last warm build is there; validation then starts cold.
         steps: list[tuple[str, str, Callable[[], Json]]] = [
             ("edit", "one-card edit", lambda: bench_edit(sites)),
-            ("browser", "browser: typing into the catalog filter", lambda: bench_browser(sites.plugin / "site", args.runs)),
+            (
+                "browser",
+                "browser: typing into the catalog filter",
+                lambda: bench_browser(sites.plugin / "site", args.runs),
+            ),
             ("validation", "validate and check-jsonschema", lambda: bench_validation(sites, args.runs, schema)),
         ]
         for key, label, step in steps:
@@ -542,9 +604,11 @@ def get(data: Json, *path: str) -> Any:
 def table_for(result: Json) -> str:
     """The readable table of one N."""
     n = result["n"]
-    lines = [f"\n== N = {n:,} cards ({result.get('models', 0):,} models); 1-minute load average "
-             f"{result['load_average_start']:.1f} at the start, {result['load_average_end']:.1f} at the end "
-             f"on {os.cpu_count()} CPUs"]
+    lines = [
+        f"\n== N = {n:,} cards ({result.get('models', 0):,} models); 1-minute load average "
+        f"{result['load_average_start']:.1f} at the start, {result['load_average_end']:.1f} at the end "
+        f"on {os.cpu_count()} CPUs"
+    ]
     if "error" in result:
         lines.append(f"   FAILED: {result['error']}")
     builds = result.get("builds")
@@ -552,57 +616,77 @@ def table_for(result: Json) -> str:
         lines.append(f"   {'build':<22}{'median':>10}{'min':>10}{'max':>10}{'per card':>11}{'peak RSS':>11}")
         for key, label in (("plugin_cold", "plugin, cold"), ("plugin_warm", "plugin, warm"), ("baseline", "baseline")):
             s = builds[key]
-            lines.append(f"   {label:<22}{fmt_s(s['median_s']):>10}{fmt_s(s['min_s']):>10}{fmt_s(s['max_s']):>10}"
-                         f"{s['per_card_s'] * 1000:>8.2f} ms{fmt_bytes(s['peak_rss_bytes']):>11}")
-        lines.append(f"   ratio plugin/baseline: cold {builds['ratio_cold']:.2f}, warm {builds['ratio_warm']:.2f}"
-                     f"   (plugin cache {'present' if builds['cache_present'] else 'absent'} after builds)")
+            lines.append(
+                f"   {label:<22}{fmt_s(s['median_s']):>10}{fmt_s(s['min_s']):>10}{fmt_s(s['max_s']):>10}"
+                f"{s['per_card_s'] * 1000:>8.2f} ms{fmt_bytes(s['peak_rss_bytes']):>11}"
+            )
+        lines.append(
+            f"   ratio plugin/baseline: cold {builds['ratio_cold']:.2f}, warm {builds['ratio_warm']:.2f}"
+            f"   (plugin cache {'present' if builds['cache_present'] else 'absent'} after builds)"
+        )
     warnings = get(result, "warm_up")
     if warnings and (warnings["plugin_warnings"] or warnings["baseline_warnings"]):
-        lines.append(f"   build warnings: plugin {len(warnings['plugin_warnings'])}, "
-                     f"baseline {len(warnings['baseline_warnings'])} (see the JSON)")
+        lines.append(
+            f"   build warnings: plugin {len(warnings['plugin_warnings'])}, "
+            f"baseline {len(warnings['baseline_warnings'])} (see the JSON)"
+        )
     pages = result.get("pages")
     if pages and pages["plugin"].get("pages"):
         p, b = pages["plugin"], pages["baseline"]
-        lines.append(f"   card page: avg {fmt_bytes(p['avg_bytes'])}, max {fmt_bytes(p['max_bytes'])} over {p['pages']:,} "
-                     f"pages (baseline avg {fmt_bytes(b.get('avg_bytes'))}, max {fmt_bytes(b.get('max_bytes'))})")
+        lines.append(
+            f"   card page: avg {fmt_bytes(p['avg_bytes'])}, max {fmt_bytes(p['max_bytes'])} over {p['pages']:,} "
+            f"pages (baseline avg {fmt_bytes(b.get('avg_bytes'))}, max {fmt_bytes(b.get('max_bytes'))})"
+        )
     for key in ("edit", "browser", "validation"):
         if get(result, key, "error"):
             lines.append(f"   {key}: FAILED: {result[key]['error']}")
     validation = result.get("validation")
     if validation and "error" not in validation:
-        line = (f"   validate: cold {fmt_s(get(validation, 'validate_cold', 'median_s'))}, "
-                f"warm {fmt_s(get(validation, 'validate_warm', 'median_s'))}")
+        line = (
+            f"   validate: cold {fmt_s(get(validation, 'validate_cold', 'median_s'))}, "
+            f"warm {fmt_s(get(validation, 'validate_warm', 'median_s'))}"
+        )
         if validation.get("check_jsonschema"):
-            line += (f"; check-jsonschema {fmt_s(validation['check_jsonschema']['median_s'])}; validate/check-jsonschema "
-                     f"cold {validation['ratio_validate_cold_to_cjs']:.2f}, warm {validation['ratio_validate_warm_to_cjs']:.2f}")
+            line += (
+                f"; check-jsonschema {fmt_s(validation['check_jsonschema']['median_s'])}; validate/check-jsonschema "
+                f"cold {validation['ratio_validate_cold_to_cjs']:.2f}, warm {validation['ratio_validate_warm_to_cjs']:.2f}"
+            )
         else:
             line += f"; check-jsonschema {validation.get('check_jsonschema_note')}"
         lines.append(line)
     edit = result.get("edit")
     if edit and "error" not in edit:
-        lines.append(f"   one-card edit under `mkdocs serve`: plugin's own work in the rebuild "
-                     f"{fmt_s(edit['serve_rebuild_plugin_s'])}, {edit['serve_rebuild_to_cold_plugin_ratio']:.3f}x a cold "
-                     f"`mkdocs build`'s ({fmt_s(edit['cold_build_plugin_s'])}; the build took {fmt_s(edit['cold_build_s'])}) "
-                     f"and {edit['serve_rebuild_to_first_plugin_ratio']:.3f}x serve's own first build's "
-                     f"({fmt_s(edit['serve_first_build_plugin_s'])}, one process)")
-        lines.append(f"   one-card edit, separate builds: warm build {fmt_s(edit['warm_build_s'])} (plugin's own work "
-                     f"{fmt_s(edit['warm_build_plugin_s'])}), then the build after the edit {fmt_s(edit['edit_build_s'])} "
-                     f"(plugin's own work {fmt_s(edit['edit_build_plugin_s'])}, "
-                     f"{edit['edit_build_to_cold_plugin_ratio']:.2f}x the cold one)")
+        lines.append(
+            f"   one-card edit under `mkdocs serve`: plugin's own work in the rebuild "
+            f"{fmt_s(edit['serve_rebuild_plugin_s'])}, {edit['serve_rebuild_to_cold_plugin_ratio']:.3f}x a cold "
+            f"`mkdocs build`'s ({fmt_s(edit['cold_build_plugin_s'])}; the build took {fmt_s(edit['cold_build_s'])}) "
+            f"and {edit['serve_rebuild_to_first_plugin_ratio']:.3f}x serve's own first build's "
+            f"({fmt_s(edit['serve_first_build_plugin_s'])}, one process)"
+        )
+        lines.append(
+            f"   one-card edit, separate builds: warm build {fmt_s(edit['warm_build_s'])} (plugin's own work "
+            f"{fmt_s(edit['warm_build_plugin_s'])}), then the build after the edit {fmt_s(edit['edit_build_s'])} "
+            f"(plugin's own work {fmt_s(edit['edit_build_plugin_s'])}, "
+            f"{edit['edit_build_to_cold_plugin_ratio']:.2f}x the cold one)"
+        )
     browser = result.get("browser")
     if browser and "error" not in browser:
-        lines.append(f"   index page {fmt_bytes(get(result, 'pages', 'plugin', 'index_bytes'))}, {browser['rows']:,} rows, "
-                     f"loaded in {fmt_s(browser['page_load_s'])}, search ready after {fmt_s(browser['search_ready_s'])}; "
-                     f"keystroke ({browser['keystrokes']} typing \"{browser['word']}\"): "
-                     f"{keystroke_text(browser)}")
+        lines.append(
+            f"   index page {fmt_bytes(get(result, 'pages', 'plugin', 'index_bytes'))}, {browser['rows']:,} rows, "
+            f"loaded in {fmt_s(browser['page_load_s'])}, search ready after {fmt_s(browser['search_ready_s'])}; "
+            f'keystroke ({browser["keystrokes"]} typing "{browser["word"]}"): '
+            f"{keystroke_text(browser)}"
+        )
         lines.append(f"   while search still indexes: {keystroke_text(browser['while_search_indexes'])}")
     return "\n".join(lines)
 
 
 def keystroke_text(figures: Json) -> str:
-    return (f"median {figures['keystroke_median_ms']:.2f} ms, max {figures['keystroke_max_ms']:.2f} ms (of which URL "
-            f"update: median {figures['keystroke_url_update_median_ms']:.2f} ms); with layout: median "
-            f"{figures['keystroke_with_layout_median_ms']:.2f} ms, max {figures['keystroke_with_layout_max_ms']:.2f} ms")
+    return (
+        f"median {figures['keystroke_median_ms']:.2f} ms, max {figures['keystroke_max_ms']:.2f} ms (of which URL "
+        f"update: median {figures['keystroke_url_update_median_ms']:.2f} ms); with layout: median "
+        f"{figures['keystroke_with_layout_median_ms']:.2f} ms, max {figures['keystroke_with_layout_max_ms']:.2f} ms"
+    )
 
 
 def by_n(results: list[Json], n: int) -> Json | None:
@@ -629,21 +713,61 @@ def targets(results: list[Json]) -> list[Json]:
         ("1k build, plugin warm / baseline", get(k1, "builds", "ratio_warm") if k1 else None, "<=", 0.7, "x", "N=1000"),
         ("10k plugin cold build time / 1k", ratio(k10, k1), "<=", 10.5, "x", "N=1000 and N=10000"),
         ("card page size (max over all N)", worst(("pages", "plugin", "max_bytes")), "<", 30 * KB, "B", "any N"),
-        ("plugin build peak RSS (max over all N)", worst(("builds", "plugin_cold", "peak_rss_bytes"),
-                                                         ("builds", "plugin_warm", "peak_rss_bytes")),
-         "<", 1.5 * GB, "B", "any N"),
-        ("validate 1k, cold", get(k1, "validation", "validate_cold", "median_s") if k1 else None, "<", 3.0, "s", "N=1000"),
-        ("validate 1k, warm", get(k1, "validation", "validate_warm", "median_s") if k1 else None, "<", 0.3, "s", "N=1000"),
-        ("1k one-card edit in serve: plugin work / cold", get(k1, "edit", "serve_rebuild_to_cold_plugin_ratio")
-         if k1 else None, "<", 0.1, "x", "N=1000"),
-        ("keystroke in the filter, settled page, with layout (max over N)",
-         worst(("browser", "keystroke_with_layout_max_ms")), "<", 50.0, "ms", "the browser step"),
+        (
+            "plugin build peak RSS (max over all N)",
+            worst(("builds", "plugin_cold", "peak_rss_bytes"), ("builds", "plugin_warm", "peak_rss_bytes")),
+            "<",
+            1.5 * GB,
+            "B",
+            "any N",
+        ),
+        (
+            "validate 1k, cold",
+            get(k1, "validation", "validate_cold", "median_s") if k1 else None,
+            "<",
+            3.0,
+            "s",
+            "N=1000",
+        ),
+        (
+            "validate 1k, warm",
+            get(k1, "validation", "validate_warm", "median_s") if k1 else None,
+            "<",
+            0.3,
+            "s",
+            "N=1000",
+        ),
+        (
+            "1k one-card edit in serve: plugin work / cold",
+            get(k1, "edit", "serve_rebuild_to_cold_plugin_ratio") if k1 else None,
+            "<",
+            0.1,
+            "x",
+            "N=1000",
+        ),
+        (
+            "keystroke in the filter, settled page, with layout (max over N)",
+            worst(("browser", "keystroke_with_layout_max_ms")),
+            "<",
+            50.0,
+            "ms",
+            "the browser step",
+        ),
     ]
     out = []
     for name, value, comparison, limit, unit, needs in found:
         met = value is not None and (value < limit if comparison == "<" else value <= limit)
-        out.append({"target": name, "value": value, "comparison": comparison, "limit": limit, "unit": unit,
-                    "verdict": "N/A" if value is None else "PASS" if met else "FAIL", "needs": needs})
+        out.append(
+            {
+                "target": name,
+                "value": value,
+                "comparison": comparison,
+                "limit": limit,
+                "unit": unit,
+                "verdict": "N/A" if value is None else "PASS" if met else "FAIL",
+                "needs": needs,
+            }
+        )
     return out
 
 
@@ -658,14 +782,18 @@ def summary(results: list[Json], checks: list[Json]) -> str:
     for check in checks:
         limit = fmt_value(check["limit"], check["unit"])
         note = f"  (needs {check['needs']})" if check["verdict"] == "N/A" else ""
-        lines.append(f"   {check['verdict']:<5} {check['target']:<42} {fmt_value(check['value'], check['unit']):>10}"
-                     f"  target {check['comparison']} {limit}{note}")
+        lines.append(
+            f"   {check['verdict']:<5} {check['target']:<42} {fmt_value(check['value'], check['unit']):>10}"
+            f"  target {check['comparison']} {limit}{note}"
+        )
     ok = sorted((r for r in results if "error" not in r and r.get("builds")), key=lambda r: r["n"])
     if len(ok) > 1:
-        steps = ", ".join(f"{a['n']:,}->{b['n']:,}: cold x{b['builds']['plugin_cold']['median_s'] / a['builds']['plugin_cold']['median_s']:.1f}"
-                          f", warm x{b['builds']['plugin_warm']['median_s'] / a['builds']['plugin_warm']['median_s']:.1f}"
-                          f", baseline x{b['builds']['baseline']['median_s'] / a['builds']['baseline']['median_s']:.1f}"
-                          for a, b in zip(ok, ok[1:]))
+        steps = ", ".join(
+            f"{a['n']:,}->{b['n']:,}: cold x{b['builds']['plugin_cold']['median_s'] / a['builds']['plugin_cold']['median_s']:.1f}"
+            f", warm x{b['builds']['plugin_warm']['median_s'] / a['builds']['plugin_warm']['median_s']:.1f}"
+            f", baseline x{b['builds']['baseline']['median_s'] / a['builds']['baseline']['median_s']:.1f}"
+            for a, b in zip(ok, ok[1:])
+        )
         lines.append(f"   scaling of build times: {steps}")
     return "\n".join(lines)
 
@@ -688,10 +816,17 @@ def _git(*args: str) -> str | None:
 
 
 def machine_info() -> Json:
-    cpu_model = next((line.split(":", 1)[1].strip() for line in _read("/proc/cpuinfo").splitlines()
-                      if line.startswith("model name")), platform.processor() or None)
-    mem_kb = next((int(line.split()[1]) for line in _read("/proc/meminfo").splitlines()
-                   if line.startswith("MemTotal:")), None)
+    cpu_model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in _read("/proc/cpuinfo").splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or None,
+    )
+    mem_kb = next(
+        (int(line.split()[1]) for line in _read("/proc/meminfo").splitlines() if line.startswith("MemTotal:")), None
+    )
     versions: dict[str, str | None] = {}
     for name in PACKAGES:
         try:
@@ -699,12 +834,19 @@ def machine_info() -> Json:
         except importlib.metadata.PackageNotFoundError:
             versions[name] = None
     status = _git("status", "--porcelain")
-    return {"cpu_count": os.cpu_count(), "cpu_model": cpu_model, "memory_total_bytes": mem_kb * 1024 if mem_kb else None,
-            "platform": platform.platform(), "python": platform.python_version(), "packages": versions,
-            "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-            "git_commit": _git("rev-parse", "HEAD"), "git_dirty": bool(status) if status is not None else None,
-            "load_average": list(os.getloadavg()),
-            "env": {name: os.environ[name] for name in ENV_RECORDED if name in os.environ}}
+    return {
+        "cpu_count": os.cpu_count(),
+        "cpu_model": cpu_model,
+        "memory_total_bytes": mem_kb * 1024 if mem_kb else None,
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "packages": versions,
+        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "git_commit": _git("rev-parse", "HEAD"),
+        "git_dirty": bool(status) if status is not None else None,
+        "load_average": list(os.getloadavg()),
+        "env": {name: os.environ[name] for name in ENV_RECORDED if name in os.environ},
+    }
 
 
 # --------------------------------------------------------------------------- command line
@@ -712,9 +854,13 @@ def machine_info() -> Json:
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="The performance benchmark of model-catalog (see bench/README.md).")
-    parser.add_argument("--n", type=int, nargs="+", default=[100, 1000, 10000], help="numbers of cards (default: 100 1000 10000)")
+    parser.add_argument(
+        "--n", type=int, nargs="+", default=[100, 1000, 10000], help="numbers of cards (default: 100 1000 10000)"
+    )
     parser.add_argument("--runs", type=int, default=3, help="timed runs of each measurement (default: 3)")
-    parser.add_argument("--out", type=Path, default=BENCH / "results" / "latest.json", help="JSON file for every figure")
+    parser.add_argument(
+        "--out", type=Path, default=BENCH / "results" / "latest.json", help="JSON file for every figure"
+    )
     parser.add_argument("--skip-browser", action="store_true", help="do not measure the filter in Chromium")
     parser.add_argument("--seed", type=int, default=0, help="seed of the generated cards (default: 0)")
     parser.add_argument("--keep", action="store_true", help="keep the generated sites (their folder is printed)")
@@ -726,9 +872,18 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def write_report(out: Path, machine: Json, args: argparse.Namespace, results: list[Json], checks: list[Json]) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
-    report = {"machine": machine, "settings": {"n": args.n, "runs": args.runs, "seed": args.seed,
-                                               "skip_browser": args.skip_browser, "word": WORD},
-              "results": results, "targets": checks}
+    report = {
+        "machine": machine,
+        "settings": {
+            "n": args.n,
+            "runs": args.runs,
+            "seed": args.seed,
+            "skip_browser": args.skip_browser,
+            "word": WORD,
+        },
+        "results": results,
+        "targets": checks,
+    }
     out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
 
 
@@ -757,10 +912,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(message, flush=True)
 
     machine = machine_info()
-    log(f"model-catalog benchmark: {machine['cpu_count']} x {machine['cpu_model']}, "
+    log(
+        f"model-catalog benchmark: {machine['cpu_count']} x {machine['cpu_model']}, "
         f"{fmt_bytes(machine['memory_total_bytes'])} RAM, Python {machine['python']}, "
         f"mkdocs {machine['packages']['mkdocs']}, commit {(machine['git_commit'] or '?')[:10]}"
-        f"{' (dirty)' if machine['git_dirty'] else ''}; {args.runs} run(s) per figure")
+        f"{' (dirty)' if machine['git_dirty'] else ''}; {args.runs} run(s) per figure"
+    )
     compile_package()
     results = []
     for n in args.n:

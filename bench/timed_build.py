@@ -18,8 +18,9 @@ import inspect
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from mkdocs.plugins import BasePlugin
 
@@ -32,8 +33,9 @@ def instrument(cls: type, seconds: dict[str, float], calls: dict[str, int]) -> N
         setattr(cls, name, _timed(method, name, seconds, calls))
 
 
-def _timed(method: Callable[..., Any], name: str, seconds: dict[str, float],
-           calls: dict[str, int]) -> Callable[..., Any]:
+def _timed(
+    method: Callable[..., Any], name: str, seconds: dict[str, float], calls: dict[str, int]
+) -> Callable[..., Any]:
     @functools.wraps(method)  # keeps MkDocs' event priority attributes
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         start = time.perf_counter()
@@ -42,6 +44,7 @@ def _timed(method: Callable[..., Any], name: str, seconds: dict[str, float],
         finally:
             seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - start
             calls[name] = calls.get(name, 0) + 1
+
     return wrapper
 
 
@@ -77,6 +80,7 @@ def main(argv: list[str]) -> int:
         print(__doc__, file=sys.stderr)
         return 2
     from mkdocs.__main__ import cli
+
     from model_catalog.plugin import ModelCatalogPlugin
 
     out = Path(argv[0])

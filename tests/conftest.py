@@ -7,8 +7,8 @@ import shutil
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 import yaml
@@ -27,13 +27,15 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
 
 
-def run(args: list[str], cwd: Path, timeout: float = 180, env: dict[str, str] | None = None
-        ) -> subprocess.CompletedProcess[str]:
+def run(
+    args: list[str], cwd: Path, timeout: float = 180, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(args, cwd=cwd, env={**ENV, **(env or {})}, capture_output=True, text=True, timeout=timeout)
 
 
-def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None,
-            prefix: list[str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, cwd: Path, env: dict[str, str] | None = None, prefix: list[str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """The real `model-catalog` command, run as users run it (after ``prefix``, such as ``setpriv ...``)."""
     return run([*(prefix or []), sys.executable, "-m", "model_catalog", *args], cwd, env=env)
 
@@ -60,8 +62,14 @@ def with_approval(text: str, approver: str = "Rita Reviewer", role: str = "ml-le
     return text + f"approvals:\n  - {{approver: {approver}, role: {role}, date: {date}, digest: '{digest}'}}\n"
 
 
-def write_site(root: Path, cards: dict[str, str] | None = None, plugin_options: str = "",
-               extra_config: str = "", copy_example_cards: bool = False, registry: str | None = REGISTRY) -> Path:
+def write_site(
+    root: Path,
+    cards: dict[str, str] | None = None,
+    plugin_options: str = "",
+    extra_config: str = "",
+    copy_example_cards: bool = False,
+    registry: str | None = REGISTRY,
+) -> Path:
     """A small MkDocs site in `root` whose cards are `cards` ({relative path: YAML text})."""
     (root / "docs").mkdir(parents=True, exist_ok=True)
     if registry is not None and cards:
@@ -97,8 +105,15 @@ def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 @pytest.fixture(scope="session")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import model_catalog
 import pytest
+
+import model_catalog
 from model_catalog import (
     CardExistsError,
     CatalogError,
@@ -15,8 +16,12 @@ from model_catalog import (
 )
 
 OWNERS = [{"name": "Ada Lovelace", "email": "ada@example.com", "team": "vision"}]
-GETTING_STARTED = {"name": "ImageClassifier", "version": "1.0", "metrics": {"accuracy": 0.92},
-                   "limitations": "May misclassify rare images"}
+GETTING_STARTED = {
+    "name": "ImageClassifier",
+    "version": "1.0",
+    "metrics": {"accuracy": 0.92},
+    "limitations": "May misclassify rare images",
+}
 
 
 def test_create_model_card_from_the_getting_started_shape(tmp_path: Path) -> None:
@@ -26,8 +31,17 @@ def test_create_model_card_from_the_getting_started_shape(tmp_path: Path) -> Non
     assert card.data["metrics"] == [{"name": "accuracy", "value": 0.92}]
     assert card.data["limitations"] == ["May misclassify rare images"]
     text = card.path.read_text()
-    for section in ("summary:", "description:", "intended_use:", "  out_of_scope:", "ethical_considerations:",
-                    "training_data:", "evaluation_data:", "environmental_impact:", "links:"):
+    for section in (
+        "summary:",
+        "description:",
+        "intended_use:",
+        "  out_of_scope:",
+        "ethical_considerations:",
+        "training_data:",
+        "evaluation_data:",
+        "environmental_impact:",
+        "links:",
+    ):
         assert f"\n{section}" in text, section
     assert "# One line that says what the model does" in text
     assert load_card(card.path).data == card.data
@@ -35,10 +49,15 @@ def test_create_model_card_from_the_getting_started_shape(tmp_path: Path) -> Non
 
 
 def test_create_model_card_takes_the_list_form_and_other_fields(tmp_path: Path) -> None:
-    info = {"name": "Fraud Scorer v2", "id": "fraud-scorer", "version": 3, "task": "tabular-classification",
-            "metrics": [{"name": "roc_auc", "value": 0.91, "slice": "card", "confidence_interval": [0.9, 0.92]}],
-            "limitations": ["Unseen merchants", "Holiday peaks"],
-            "description": "Scores payments.\n\nTrained on **2024** data."}
+    info = {
+        "name": "Fraud Scorer v2",
+        "id": "fraud-scorer",
+        "version": 3,
+        "task": "tabular-classification",
+        "metrics": [{"name": "roc_auc", "value": 0.91, "slice": "card", "confidence_interval": [0.9, 0.92]}],
+        "limitations": ["Unseen merchants", "Holiday peaks"],
+        "description": "Scores payments.\n\nTrained on **2024** data.",
+    }
     card = create_model_card(info, tmp_path, owners=OWNERS)
     assert card.path.name == "3.yaml" and card.id == "fraud-scorer"
     assert card.data["metrics"][0]["confidence_interval"] == [0.9, 0.92]
@@ -51,8 +70,9 @@ def test_create_model_card_refuses_to_overwrite_unless_asked(tmp_path: Path) -> 
     with pytest.raises(CardExistsError, match="already holds image-classifier version 1.0"):
         create_model_card(GETTING_STARTED, tmp_path, owners=OWNERS)
     assert "Hand-written summary." in first.path.read_text()
-    again = create_model_card({**GETTING_STARTED, "metrics": {"accuracy": 0.93}}, tmp_path, owners=OWNERS,
-                              overwrite=True)
+    again = create_model_card(
+        {**GETTING_STARTED, "metrics": {"accuracy": 0.93}}, tmp_path, owners=OWNERS, overwrite=True
+    )
     assert again.data["metrics"][0]["value"] == 0.93
 
 
@@ -63,10 +83,13 @@ def test_create_model_card_finds_the_same_version_under_another_file_name(tmp_pa
         create_model_card(GETTING_STARTED, tmp_path, owners=OWNERS)
 
 
-@pytest.mark.parametrize("info, message", [
-    ({"name": "X", "limitatons": "typo"}, "unknown key 'limitatons'; did you mean 'limitations'?"),
-    ({"version": "1.0"}, "needs a 'name'"),
-])
+@pytest.mark.parametrize(
+    "info, message",
+    [
+        ({"name": "X", "limitatons": "typo"}, "unknown key 'limitatons'; did you mean 'limitations'?"),
+        ({"version": "1.0"}, "needs a 'name'"),
+    ],
+)
 def test_create_model_card_explains_bad_input(tmp_path: Path, info: dict, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         create_model_card(info, tmp_path, owners=OWNERS)
@@ -86,12 +109,22 @@ def test_validate_returns_located_error_objects(tmp_path: Path) -> None:
     card.path.write_text(card.path.read_text().replace("status: draft", "status: in_review"))
     errors = validate(tmp_path / "cards")
     summary = next(error for error in errors if error.path == "summary")
-    expected_line = card.path.read_text().splitlines().index(
-        next(line for line in card.path.read_text().splitlines() if line.startswith("summary:"))) + 1
+    expected_line = (
+        card.path.read_text()
+        .splitlines()
+        .index(next(line for line in card.path.read_text().splitlines() if line.startswith("summary:")))
+        + 1
+    )
     assert (summary.line, summary.column) == (expected_line, 1)
     assert summary.file.endswith("image-classifier/1.0.yaml") and "status 'in_review'" in summary.message
 
 
 def test_public_surface() -> None:
-    assert set(model_catalog.__all__) >= {"Card", "CardError", "create_model_card", "load_card", "load_catalog",
-                                         "validate"}
+    assert set(model_catalog.__all__) >= {
+        "Card",
+        "CardError",
+        "create_model_card",
+        "load_card",
+        "load_catalog",
+        "validate",
+    }

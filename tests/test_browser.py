@@ -10,13 +10,14 @@ import re
 import shutil
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from conftest import REPO, run, write_site
 from playwright.sync_api import Browser, Page, expect
+
+from conftest import REPO, run, write_site
 
 pytestmark = pytest.mark.browser
 
@@ -57,7 +58,9 @@ def paged_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     shutil.copytree(REPO / "cards", root / "cards")
     shutil.copytree(REPO / "docs", root / "docs")
     config = (REPO / "mkdocs.yml").read_text()
-    (root / "mkdocs.yml").write_text(config.replace("      prefix: models\n", "      prefix: models\n      index_page_size: 4\n"))
+    (root / "mkdocs.yml").write_text(
+        config.replace("      prefix: models\n", "      prefix: models\n      index_page_size: 4\n")
+    )
     done = run([sys.executable, "-m", "mkdocs", "build", "--site-dir", str(root / "site")], root)
     assert done.returncode == 0, done.stderr
     with serving(root / "site") as url:
@@ -71,8 +74,14 @@ def page(browser: Browser, site_url: str) -> Iterator[Page]:
     errors: list[str] = []
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("request", lambda request: request.url.startswith(LOCAL) or request.url.startswith("data:")
-            or errors.append(f"outside request: {request.url}"))
+    page.on(
+        "request",
+        lambda request: (
+            request.url.startswith(LOCAL)
+            or request.url.startswith("data:")
+            or errors.append(f"outside request: {request.url}")
+        ),
+    )
     yield page
     context.close()
     assert errors == [], errors
@@ -84,8 +93,9 @@ def latest_cards(example_site: Path) -> dict[str, dict]:
 
 
 def visible_models(page: Page) -> set[str]:
-    paths = page.eval_on_selector_all("tr[data-mc-row]:not([hidden]) td:first-child a",
-                                      "links => links.map(a => new URL(a.href).pathname)")
+    paths = page.eval_on_selector_all(
+        "tr[data-mc-row]:not([hidden]) td:first-child a", "links => links.map(a => new URL(a.href).pathname)"
+    )
     return {path.strip("/").split("/")[1] for path in paths}
 
 
@@ -145,8 +155,11 @@ def test_facets_narrow_rows_update_counts_and_live_in_the_url(page: Page, site_u
 def test_free_text_filter_and_sorting(page: Page, site_url: str, example_site: Path) -> None:
     cards = latest_cards(example_site)
     page.goto(site_url + "models/?filter=whisper")
-    assert visible_models(page) == {m for m, c in cards.items() if "whisper" in " ".join(c.get("tags", [])).lower()
-                                    or "whisper" in c.get("summary", "").lower()}
+    assert visible_models(page) == {
+        m
+        for m, c in cards.items()
+        if "whisper" in " ".join(c.get("tags", [])).lower() or "whisper" in c.get("summary", "").lower()
+    }
     page.goto(site_url + "models/")
     page.locator('th[data-mc-sort="updated"] button').click()
     expect(page.locator('th[data-mc-sort="updated"]')).to_have_attribute("aria-sort", "descending")
@@ -156,14 +169,18 @@ def test_free_text_filter_and_sorting(page: Page, site_url: str, example_site: P
 
 
 def shown_rows(page: Page) -> list[str]:
-    return page.eval_on_selector_all("tr[data-mc-row]:not([hidden]) td:first-child a", "links => links.map(a => a.textContent)")
+    return page.eval_on_selector_all(
+        "tr[data-mc-row]:not([hidden]) td:first-child a", "links => links.map(a => a.textContent)"
+    )
 
 
 def test_long_catalog_shows_rows_a_page_at_a_time(page: Page, paged_site_url: str, example_site: Path) -> None:
     cards = latest_cards(example_site)
     names = sorted((card["name"] for card in cards.values()), key=str.casefold)
     page.goto(paged_site_url + "models/")
-    count, more, show_all = (page.locator(s) for s in ("[data-mc-result-count]", "[data-mc-more-rows]", "[data-mc-all-rows]"))
+    count, more, show_all = (
+        page.locator(s) for s in ("[data-mc-result-count]", "[data-mc-more-rows]", "[data-mc-all-rows]")
+    )
     expect(count).to_have_text(f"{len(cards)} models, showing the first 4")
     assert shown_rows(page) == names[:4]
     expect(more).to_have_text("Show 4 more")
@@ -178,7 +195,10 @@ def test_long_catalog_shows_rows_a_page_at_a_time(page: Page, paged_site_url: st
 
     page.goto(paged_site_url + "models/?sort=-updated")  # the four newest first
     newest = sorted((str(card["updated"]) for card in cards.values()), reverse=True)[:4]
-    assert page.eval_on_selector_all("tr[data-mc-row]:not([hidden])", "rows => rows.map(r => r.dataset.sortUpdated)") == newest
+    assert (
+        page.eval_on_selector_all("tr[data-mc-row]:not([hidden])", "rows => rows.map(r => r.dataset.sortUpdated)")
+        == newest
+    )
     show_all.click()
     page.locator("#mc-q").fill("a")  # a new filter starts again at one page
     expect(count).to_contain_text("showing the first 4")
@@ -250,8 +270,11 @@ def test_no_serious_accessibility_violations(browser: Browser, site_url: str, sc
     expected = "slate" if scheme == "dark" else "default"
     expect(page.locator("body")).to_have_attribute("data-md-color-scheme", expected)
     results = Axe().run(page, context={"include": [["article"]]})
-    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-               for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    serious = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     context.close()
     assert serious == []
 
@@ -289,7 +312,8 @@ def test_images_from_other_hosts_are_not_loaded_and_footnotes_link(browser: Brow
     page.goto(markdown_site_url + "models/ocr/1.2/")
     markdown = page.locator(".mc-markdown").first
     expect(markdown.locator(".mc-blocked-image")).to_have_text(
-        ["[image not shown: tracking pixel]", "[image not shown: raw tag]", "[image not shown: protocol-relative]"])
+        ["[image not shown: tracking pixel]", "[image not shown: raw tag]", "[image not shown: protocol-relative]"]
+    )
     expect(markdown.locator("img")).to_have_count(1)  # the data: raster image stays
     assert outside == []
     markdown.locator("sup a").click()

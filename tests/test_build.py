@@ -9,12 +9,24 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import yaml
+
 from conftest import REPO, mkdocs_build, with_approval, write_site
 from model_catalog import export
 
-PUBLISHED = {"image-classifier", "text-encoder", "toxicity-classifier", "credit-risk", "speech-recognizer",
-             "llm-assistant", "product-recommender", "demand-forecaster", "object-detector", "fraud-detector",
-             "document-ocr", "churn-predictor"}
+PUBLISHED = {
+    "image-classifier",
+    "text-encoder",
+    "toxicity-classifier",
+    "credit-risk",
+    "speech-recognizer",
+    "llm-assistant",
+    "product-recommender",
+    "demand-forecaster",
+    "object-detector",
+    "fraud-detector",
+    "document-ocr",
+    "churn-predictor",
+}
 
 CARD = """\
 id: {id}
@@ -45,8 +57,9 @@ limitations: [Unseen merchants are scored poorly]
 """
 
 
-def card(id: str = "fraud", name: str = "Fraud", version: str = "1.0", status: str = "in_review",
-         approved: bool = True) -> str:
+def card(
+    id: str = "fraud", name: str = "Fraud", version: str = "1.0", status: str = "in_review", approved: bool = True
+) -> str:
     """A complete low-risk card; approved by the test registry's ml-lead unless a draft or asked not to be."""
     text = CARD.format(id=id, name=name, version=version, status=status)
     return with_approval(text) if approved and status != "draft" else text
@@ -106,7 +119,7 @@ def search_locations(site: Path) -> set[str]:
 
 def test_index_lists_every_published_model_and_no_draft(example_site: Path) -> None:
     html = (example_site / "models" / "index.html").read_text()
-    rows = re.findall(r'<tr data-mc-row', html)
+    rows = re.findall(r"<tr data-mc-row", html)
     assert len(rows) == len(PUBLISHED)
     for model_id, version in latest_versions(example_site).items():
         assert f'href="{model_id}/{version}/"' in html  # straight to the latest version, not through the redirect
@@ -133,14 +146,33 @@ def test_each_model_has_one_page_per_version_and_a_redirect_to_the_latest(exampl
 
 def test_card_page_renders_every_section_failures_first(example_site: Path) -> None:
     html = (example_site / "models" / "image-classifier" / "1.0" / "index.html").read_text()
-    sections = ["where-it-fails", "description", "intended-use", "metrics", "factors", "evaluation-data",
-                "training-data", "ethical-considerations", "caveats", "model-details", "lineage",
-                "environmental-impact", "links", "owners", "approvals", "versions"]
+    sections = [
+        "where-it-fails",
+        "description",
+        "intended-use",
+        "metrics",
+        "factors",
+        "evaluation-data",
+        "training-data",
+        "ethical-considerations",
+        "caveats",
+        "model-details",
+        "lineage",
+        "environmental-impact",
+        "links",
+        "owners",
+        "approvals",
+        "versions",
+    ]
     positions = [html.index(f'id="{section}"') for section in sections]
     assert positions == sorted(positions)
     assert "May misclassify rare images" in html
     assert html.index("May misclassify rare images") < html.index('id="description"')
-    assert '<svg class="mc-chart__svg"' in html and 'aria-labelledby="mc-chart-0-title"' in html and '<span id="mc-chart-0-desc">' in html
+    assert (
+        '<svg class="mc-chart__svg"' in html
+        and 'aria-labelledby="mc-chart-0-title"' in html
+        and '<span id="mc-chart-0-desc">' in html
+    )
     assert "0.92" in html
 
 
@@ -168,22 +200,30 @@ def test_every_local_link_on_catalog_pages_resolves(example_site: Path) -> None:
 
 
 def test_no_link_goes_through_a_redirect(example_site: Path) -> None:
-    stubs = {path.parent.relative_to(example_site).as_posix() for path in example_site.rglob("index.html")
-             if '<meta http-equiv="refresh"' in path.read_text()}
+    stubs = {
+        path.parent.relative_to(example_site).as_posix()
+        for path in example_site.rglob("index.html")
+        if '<meta http-equiv="refresh"' in path.read_text()
+    }
     assert stubs == {f"models/{model_id}" for model_id in PUBLISHED}
     redirects = {f"{stub}/" for stub in stubs} | {f"{stub}/index.html" for stub in stubs} | stubs
     for page in example_site.rglob("*.html"):
         if page.parent.relative_to(example_site).as_posix() not in stubs:
             assert not set(local_links(page, example_site)) & redirects, page
     assert not search_locations(example_site) & redirects
-    urls = [v["url"] for model in json.loads((example_site / "models" / "catalog.json").read_text())["models"]
-            for v in model["versions"]]
+    urls = [
+        v["url"]
+        for model in json.loads((example_site / "models" / "catalog.json").read_text())["models"]
+        for v in model["versions"]
+    ]
     assert not set(urls) & redirects
 
 
 def test_card_pages_are_not_in_the_navigation(example_site: Path) -> None:
-    for page, index_href in [(example_site / "index.html", "models/"),
-                             (example_site / "models" / "credit-risk" / "2.0" / "index.html", "../../")]:
+    for page, index_href in [
+        (example_site / "index.html", "models/"),
+        (example_site / "models" / "credit-risk" / "2.0" / "index.html", "../../"),
+    ]:
         nav = page.read_text().split('<nav class="md-nav md-nav--primary"', 1)[1].split("</nav>", 1)[0]
         assert "credit-risk" not in nav and "image-classifier" not in nav
         assert f'href="{index_href}"' in nav  # the index is in the navigation
@@ -216,8 +256,11 @@ def test_catalog_json_holds_every_version(example_site: Path) -> None:
 
 def test_search_index_has_card_text_once(example_site: Path) -> None:
     index = json.loads((example_site / "search" / "search_index.json").read_text())
-    locations = {doc["location"].split("#")[0] for doc in index["docs"]
-                 if "May misclassify rare images" in doc["text"] and doc["location"].startswith("models/")}
+    locations = {
+        doc["location"].split("#")[0]
+        for doc in index["docs"]
+        if "May misclassify rare images" in doc["text"] and doc["location"].startswith("models/")
+    }
     assert locations == {"models/image-classifier/1.0/"}
 
 
@@ -231,7 +274,10 @@ def test_invalid_card_fails_the_build_and_leaves_the_old_site(tmp_path: Path) ->
     (tmp_path / "cards" / "other.yaml").write_text("id: x\nname: [\n")
     done = mkdocs_build(tmp_path)
     assert done.returncode != 0
-    assert "cards/fraud/1.0.yaml:20:27: metrics[0].value: must be at most 1 (got 81); write recall as a fraction" in done.stderr
+    assert (
+        "cards/fraud/1.0.yaml:20:27: metrics[0].value: must be at most 1 (got 81); write recall as a fraction"
+        in done.stderr
+    )
     assert "cards/other.yaml:3:1: YAML syntax error" in done.stderr
     assert "Traceback" not in done.stderr
     assert sentinel.read_text() == "previous deploy"
@@ -252,8 +298,11 @@ def test_drafts_are_left_out_of_a_build_unless_asked(tmp_path: Path) -> None:
 
 
 def test_directory_urls_off_gives_working_links(tmp_path: Path) -> None:
-    write_site(tmp_path, {"fraud/1.0.yaml": card(), "fraud/2.0.yaml": card(version="2.0")},
-               extra_config="use_directory_urls: false\n")
+    write_site(
+        tmp_path,
+        {"fraud/1.0.yaml": card(), "fraud/2.0.yaml": card(version="2.0")},
+        extra_config="use_directory_urls: false\n",
+    )
     assert mkdocs_build(tmp_path).returncode == 0
     site = tmp_path / "site"
     page = site / "models" / "fraud" / "1.0" / "index.html"
@@ -265,9 +314,15 @@ def test_directory_urls_off_gives_working_links(tmp_path: Path) -> None:
 
 
 def test_redirects_are_not_in_the_sitemap_and_a_page_of_the_site_wins(tmp_path: Path) -> None:
-    write_site(tmp_path, {"fraud/1.0.yaml": card(), "fraud/2.0.yaml": card(version="2.0"),
-                          "churn/1.0.yaml": card(id="churn", name="Churn")},
-               extra_config="site_url: https://catalog.example.com/\n")
+    write_site(
+        tmp_path,
+        {
+            "fraud/1.0.yaml": card(),
+            "fraud/2.0.yaml": card(version="2.0"),
+            "churn/1.0.yaml": card(id="churn", name="Churn"),
+        },
+        extra_config="site_url: https://catalog.example.com/\n",
+    )
     (tmp_path / "docs" / "models" / "churn").mkdir(parents=True)
     (tmp_path / "docs" / "models" / "churn" / "index.md").write_text("# Churn, our own page\n")
     (tmp_path / "docs" / "models" / "churn" / "1.0").mkdir()
@@ -288,7 +343,8 @@ def test_a_template_override_replaces_one_partial_only(tmp_path: Path) -> None:
     write_site(tmp_path, {"fraud/1.0.yaml": card()}, plugin_options="cards_dir: cards\ntemplates_dir: overrides")
     (tmp_path / "overrides" / "partials").mkdir(parents=True)
     (tmp_path / "overrides" / "partials" / "owners.html").write_text(
-        '<h2 id="owners">Who to call</h2><p class="team-contact">{{ card.owners[0].name }} on call</p>')
+        '<h2 id="owners">Who to call</h2><p class="team-contact">{{ card.owners[0].name }} on call</p>'
+    )
     assert mkdocs_build(tmp_path).returncode == 0
     html = (tmp_path / "site" / "models" / "fraud" / "1.0" / "index.html").read_text()
     assert '<p class="team-contact">Ada Lovelace on call</p>' in html
@@ -296,8 +352,11 @@ def test_a_template_override_replaces_one_partial_only(tmp_path: Path) -> None:
 
 
 def test_card_values_are_escaped_and_markdown_is_sanitised(tmp_path: Path) -> None:
-    hostile = with_approval(card(name="<script>alert(1)</script>Fraud", approved=False).replace(
-        "Scores each payment.", "Scores <img src=x onerror=alert(1)> each [payment](javascript:alert(1))."))
+    hostile = with_approval(
+        card(name="<script>alert(1)</script>Fraud", approved=False).replace(
+            "Scores each payment.", "Scores <img src=x onerror=alert(1)> each [payment](javascript:alert(1))."
+        )
+    )
     write_site(tmp_path, {"fraud/1.0.yaml": hostile})
     assert mkdocs_build(tmp_path).returncode == 0
     html = (tmp_path / "site" / "models" / "fraud" / "1.0" / "index.html").read_text()
@@ -311,13 +370,17 @@ def test_card_values_are_escaped_and_markdown_is_sanitised(tmp_path: Path) -> No
 
 def test_schema_extension_tightens_and_extends_the_format(tmp_path: Path) -> None:
     base = card(approved=False) + "cost_center: CC-1234\n"
-    write_site(tmp_path, {"fraud/1.0.yaml": with_approval(base)},
-               plugin_options="cards_dir: cards\nschema_extension: org-schema.yaml")
+    write_site(
+        tmp_path,
+        {"fraud/1.0.yaml": with_approval(base)},
+        plugin_options="cards_dir: cards\nschema_extension: org-schema.yaml",
+    )
     (tmp_path / "org-schema.yaml").write_text(
         "fields:\n"
         "  cost_center: {type: string, regex: 'CC-[0-9]{4}', meta: {description: Finance cost centre.}}\n"
         "  task: {allowed: [tabular-classification, text-classification]}\n"
-        "  caveats_and_recommendations: {required: true}\n")
+        "  caveats_and_recommendations: {required: true}\n"
+    )
     done = mkdocs_build(tmp_path)
     assert done.returncode != 0
     assert "cards/fraud/1.0.yaml:1:1: caveats_and_recommendations: missing; every card must have it" in done.stderr
@@ -354,30 +417,40 @@ def test_reference_page_tables_are_generated_from_schema_and_settings(example_si
 def test_compacting_keeps_what_the_browser_renders_and_preformatted_text_exactly() -> None:
     from model_catalog.render import compact_html
 
-    page = ("<div>\n    <p>Two   words\n      and\tmore</p>\n  <pre>  keep\n    this </pre>\n"
-            "<p><code>a  \n   b</code> <span>x</span>   <span>y</span></p>\n  <script>if (a)\n    b()</script>\n</div>")
+    page = (
+        "<div>\n    <p>Two   words\n      and\tmore</p>\n  <pre>  keep\n    this </pre>\n"
+        "<p><code>a  \n   b</code> <span>x</span>   <span>y</span></p>\n  <script>if (a)\n    b()</script>\n</div>"
+    )
     compacted = compact_html(page)
-    assert compacted == ("<div>\n<p>Two words\nand\tmore</p>\n<pre>  keep\n    this </pre>\n"
-                         "<p><code>a  \n   b</code> <span>x</span> <span>y</span></p>\n<script>if (a)\n    b()</script>\n</div>")
+    assert compacted == (
+        "<div>\n<p>Two words\nand\tmore</p>\n<pre>  keep\n    this </pre>\n"
+        "<p><code>a  \n   b</code> <span>x</span> <span>y</span></p>\n<script>if (a)\n    b()</script>\n</div>"
+    )
 
-    def rendered_text(html: str) -> str:  # outside pre/code/script, a browser shows each run of white space as one space
+    def rendered_text(
+        html: str,
+    ) -> str:  # outside pre/code/script, a browser shows each run of white space as one space
         return re.sub(r"\s+", " ", re.sub(r"<(pre|code|script)\b.*?</\1>", "", html, flags=re.DOTALL))
 
     assert rendered_text(compacted) == rendered_text(page)
 
 
 def test_images_load_only_from_the_site_data_or_listed_hosts(tmp_path: Path) -> None:
-    description = ("description: '![a](https://img.acme.example/a.png) ![b](https://tracker.evil.example/b.png) "
-                   "![c](figures/c.png)'\n")
+    description = (
+        "description: '![a](https://img.acme.example/a.png) ![b](https://tracker.evil.example/b.png) "
+        "![c](figures/c.png)'\n"
+    )
     text = CARD.format(id="fraud", name="Fraud", version="1.0", status="draft")
     text = re.sub(r"description: \|\n(  .*\n)+", description, text)
     site = write_site(tmp_path, {"fraud/1.0.yaml": text}, plugin_options="cards_dir: cards\nshow_drafts: true")
     assert mkdocs_build(site).returncode == 0
     page = (site / "site" / "models" / "fraud" / "1.0" / "index.html").read_text()
-    assert 'src="figures/c.png"' in page and "https://" not in "".join(re.findall(r'<img[^>]*>', page))
+    assert 'src="figures/c.png"' in page and "https://" not in "".join(re.findall(r"<img[^>]*>", page))
     assert "[image not shown: a]" in page and "[image not shown: b]" in page
     config = site / "mkdocs.yml"
-    config.write_text(config.read_text().replace("show_drafts: true", "show_drafts: true\n      image_hosts: [img.acme.example]"))
+    config.write_text(
+        config.read_text().replace("show_drafts: true", "show_drafts: true\n      image_hosts: [img.acme.example]")
+    )
     assert mkdocs_build(site).returncode == 0
     page = (site / "site" / "models" / "fraud" / "1.0" / "index.html").read_text()
     assert 'src="https://img.acme.example/a.png"' in page and "[image not shown: b]" in page

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from conftest import REPO, mkdocs_build, run_cli, write_site
 from model_catalog.cache import FILE_NAME, SETTLED_NS, CardCache, file_stamp
 from model_catalog.cachefolder import open_cache_folder
@@ -47,7 +48,8 @@ def write_cache_body(site: Path, body: dict, mac: str = "0" * 64) -> None:
 
 def test_cached_answers_equal_fresh_ones(catalog: Path) -> None:
     (catalog / "cards" / "credit-risk" / "2.0.yaml").write_text(
-        (catalog / "cards" / "credit-risk" / "2.0.yaml").read_text().replace("risk_tier: high", "risk_tier: extreme"))
+        (catalog / "cards" / "credit-risk" / "2.0.yaml").read_text().replace("risk_tier: high", "risk_tier: extreme")
+    )
     cold = output(catalog)
     assert cache_file(catalog).is_file()
     warm = output(catalog)
@@ -69,7 +71,9 @@ def test_a_schema_change_invalidates_the_cache(catalog: Path) -> None:
     assert output(catalog)[0] == 0
     (catalog / "ext.yaml").write_text("fields:\n  caveats_and_recommendations: {required: true}\n")
     config = catalog / "mkdocs.yml"
-    config.write_text(config.read_text().replace("      prefix: models\n", "      prefix: models\n      schema_extension: ext.yaml\n"))
+    config.write_text(
+        config.read_text().replace("      prefix: models\n", "      prefix: models\n      schema_extension: ext.yaml\n")
+    )
     code, text = output(catalog)
     assert code == 1 and "caveats_and_recommendations" in text
 
@@ -82,12 +86,15 @@ def test_policy_and_registry_changes_are_never_cached(catalog: Path) -> None:
     assert code == 1 and "does not hold the role 'legal'" in text
 
 
-@pytest.mark.parametrize("content", [
-    b"not json at all",
-    b'{"context": "someone else", "entries": {}}',
-    json.dumps({"context": None, "entries": {"x": {"data": 5}}}).encode(),
-    b"\x80\x81\x82",
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"not json at all",
+        b'{"context": "someone else", "entries": {}}',
+        json.dumps({"context": None, "entries": {"x": {"data": 5}}}).encode(),
+        b"\x80\x81\x82",
+    ],
+)
 def test_a_corrupt_or_foreign_cache_is_ignored(catalog: Path, content: bytes) -> None:
     cache_file(catalog).parent.mkdir()
     cache_file(catalog).write_bytes(content)
@@ -167,8 +174,11 @@ def test_a_settled_file_is_known_by_its_stamp_until_it_is_written(catalog: Path)
 
 
 def site_files(site: Path) -> dict[str, bytes]:
-    return {path.relative_to(site).as_posix(): path.read_bytes() for path in sorted(site.rglob("*"))
-            if path.is_file() and path.name != "sitemap.xml.gz"}
+    return {
+        path.relative_to(site).as_posix(): path.read_bytes()
+        for path in sorted(site.rglob("*"))
+        if path.is_file() and path.name != "sitemap.xml.gz"
+    }
 
 
 def test_warm_builds_and_a_damaged_page_cache_write_the_same_site(catalog: Path) -> None:
@@ -195,7 +205,9 @@ def test_warm_builds_and_a_damaged_page_cache_write_the_same_site(catalog: Path)
     assert mkdocs_build(catalog, env=env).returncode == 0
     assert site_files(catalog / "site") == cold
     config = catalog / "mkdocs.yml"
-    config.write_text(config.read_text().replace("      prefix: models\n", "      prefix: models\n      cache_dir: null\n"))
+    config.write_text(
+        config.read_text().replace("      prefix: models\n", "      prefix: models\n      cache_dir: null\n")
+    )
     assert mkdocs_build(catalog, env=env).returncode == 0
     assert site_files(catalog / "site") == cold
 
@@ -204,7 +216,9 @@ def test_a_card_json_cannot_hold_exactly_is_checked_every_time(catalog: Path) ->
     """A time of day (allowed by an extension) would come back from JSON as text: such a card is not cached."""
     (catalog / "ext.yaml").write_text("fields:\n  trained_at: {type: datetime}\n")
     config = catalog / "mkdocs.yml"
-    config.write_text(config.read_text().replace("      prefix: models\n", "      prefix: models\n      schema_extension: ext.yaml\n"))
+    config.write_text(
+        config.read_text().replace("      prefix: models\n", "      prefix: models\n      schema_extension: ext.yaml\n")
+    )
     card = catalog / "cards" / "credit-risk" / "2.0.yaml"
     card.write_text(card.read_text() + "trained_at: 2025-01-02 03:04:05\n")
     for _ in range(2):
@@ -212,17 +226,30 @@ def test_a_card_json_cannot_hold_exactly_is_checked_every_time(catalog: Path) ->
         assert done.returncode == 1 and json.loads(done.stdout)[0]["path"].startswith("approvals")  # content changed
     stored = cache_body(catalog)["entries"]
     assert stored and not any("trained_at" in entry.get("data", {}) for entry in stored.values())
-    assert not any(entry.get("data", {}).get("id") == "credit-risk" and entry["data"]["version"] == "2.0"
-                   for entry in stored.values())
+    assert not any(
+        entry.get("data", {}).get("id") == "credit-risk" and entry["data"]["version"] == "2.0"
+        for entry in stored.values()
+    )
 
 
 # Attacks through the cache folder: a pull request can commit files there (issue: security round 2).
 
 
 def git(*args: str, cwd: Path) -> str:
-    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True,
-                          env={**os.environ, "GIT_AUTHOR_NAME": "A", "GIT_AUTHOR_EMAIL": "a@example.com",
-                               "GIT_COMMITTER_NAME": "A", "GIT_COMMITTER_EMAIL": "a@example.com"})
+    done = subprocess.run(
+        ["git", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={
+            **os.environ,
+            "GIT_AUTHOR_NAME": "A",
+            "GIT_AUTHOR_EMAIL": "a@example.com",
+            "GIT_COMMITTER_NAME": "A",
+            "GIT_COMMITTER_EMAIL": "a@example.com",
+        },
+    )
     return done.stdout
 
 
@@ -230,8 +257,11 @@ def forge_stale_digest(catalog: Path) -> str:
     """Edit a high-risk card and make the cache claim its new content has the old, approved digest."""
     assert output(catalog)[0] == 0
     path = catalog / "cards" / "credit-risk" / "2.0.yaml"
-    old_digest = next(entry["digest"] for entry in cache_body(catalog)["entries"].values()
-                      if entry.get("data", {}).get("id") == "credit-risk" and entry["data"]["version"] == "2.0")
+    old_digest = next(
+        entry["digest"]
+        for entry in cache_body(catalog)["entries"].values()
+        if entry.get("data", {}).get("id") == "credit-risk" and entry["data"]["version"] == "2.0"
+    )
     path.write_text(path.read_text().replace("summary: ", "summary: Now also scores small businesses. ", 1))
     code, honest = output(catalog)  # what the check says of the edit: three stale approvals
     assert code == 1 and honest.count("stale: the card changed") == 3
@@ -311,7 +341,9 @@ def victim(tmp_path: Path) -> Path:
 
 def victim_intact(folder: Path) -> bool:
     return {path.relative_to(folder).as_posix(): path.read_text() for path in folder.rglob("*") if path.is_file()} == {
-        ".ssh/id_ed25519": "PRIVATE", f"ab/{'a' * 64}": "NOT A CACHE FILE"}
+        ".ssh/id_ed25519": "PRIVATE",
+        f"ab/{'a' * 64}": "NOT A CACHE FILE",
+    }
 
 
 @pytest.mark.parametrize("link", [".model-catalog-cache", ".model-catalog-cache/text", ".model-catalog-cache/text/ab"])

@@ -7,12 +7,14 @@ import datetime as dt
 import json
 import re
 import socket
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from cyclonedx.schema import SchemaVersion
 from cyclonedx.validation.json import JsonStrictValidator
+
 from model_catalog import Card, load_catalog
 from model_catalog.formats.cyclonedx import to_cyclonedx
 from model_catalog.plaindata import plain
@@ -25,6 +27,7 @@ IDS = [f"{card.id}@{card.version}" for card in CARDS]
 @pytest.fixture(autouse=True)
 def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """Schema validation must use the files cyclonedx-python-lib ships, never the network."""
+
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("the test tried to use the network")
 
@@ -112,7 +115,11 @@ def test_every_card_is_a_valid_cyclonedx_1_6_bom(card: Card, validator: JsonStri
     assert (subject["type"], subject["name"], subject["version"]) == ("machine-learning-model", card.name, card.version)
     assert "bom-ref" not in subject
     component = model(bom)
-    assert (component["name"], component["version"], component["bom-ref"]) == (card.name, card.version, f"{card.id}@{card.version}")
+    assert (component["name"], component["version"], component["bom-ref"]) == (
+        card.name,
+        card.version,
+        f"{card.id}@{card.version}",
+    )
     assert component.get("description") == card.data.get("summary")
     assert component.get("tags", []) == card.data.get("tags", [])
     assert component["authors"] == [{"name": owner["name"], "email": owner["email"]} for owner in card.data["owners"]]
@@ -155,13 +162,16 @@ def test_licenses(card: Card) -> None:
     assert model(to_cyclonedx(card)).get("licenses") == expected
 
 
-@pytest.mark.parametrize(("license", "expected"), [
-    ("MIT OR Apache-2.0", [{"expression": "MIT OR Apache-2.0"}]),
-    ("Apache-2.0 WITH LLVM-exception", [{"expression": "Apache-2.0 WITH LLVM-exception"}]),
-    ("(MIT AND BSD-3-Clause) OR GPL-2.0-only", [{"expression": "(MIT AND BSD-3-Clause) OR GPL-2.0-only"}]),
-    ("LicenseRef-acme-weights", [{"expression": "LicenseRef-acme-weights"}]),
-    ("CC-BY-4.0", [{"license": {"id": "CC-BY-4.0"}}]),
-])
+@pytest.mark.parametrize(
+    ("license", "expected"),
+    [
+        ("MIT OR Apache-2.0", [{"expression": "MIT OR Apache-2.0"}]),
+        ("Apache-2.0 WITH LLVM-exception", [{"expression": "Apache-2.0 WITH LLVM-exception"}]),
+        ("(MIT AND BSD-3-Clause) OR GPL-2.0-only", [{"expression": "(MIT AND BSD-3-Clause) OR GPL-2.0-only"}]),
+        ("LicenseRef-acme-weights", [{"expression": "LicenseRef-acme-weights"}]),
+        ("CC-BY-4.0", [{"license": {"id": "CC-BY-4.0"}}]),
+    ],
+)
 def test_spdx_expressions(license: str, expected: list[dict[str, Any]], validator: JsonStrictValidator) -> None:
     card = with_data(CARDS[0], license=license)
     bom = to_cyclonedx(card)
@@ -217,7 +227,9 @@ def test_limitations_uses_and_ethical_considerations(card: Card) -> None:
     assert considerations.get("users", []) == intended.get("primary_users", [])
     expected = []
     for item in card.data.get("ethical_considerations", []):
-        expected.append({"name": item["risk"], **({"mitigationStrategy": item["mitigation"]} if "mitigation" in item else {})})
+        expected.append(
+            {"name": item["risk"], **({"mitigationStrategy": item["mitigation"]} if "mitigation" in item else {})}
+        )
     assert considerations.get("ethicalConsiderations", []) == expected
 
 
@@ -226,8 +238,9 @@ def test_environmental_impact_is_kept(card: Card) -> None:
     considerations = model(to_cyclonedx(card))["modelCard"].get("considerations", {})
     impact = card.data.get("environmental_impact")
     kept = properties(considerations.get("environmentalConsiderations", {}))
-    assert kept == sorted((f"model-catalog:environmental_impact.{key}", as_text(value))
-                          for key, value in (impact or {}).items())
+    assert kept == sorted(
+        (f"model-catalog:environmental_impact.{key}", as_text(value)) for key, value in (impact or {}).items()
+    )
 
 
 @pytest.mark.parametrize("card", CARDS, ids=IDS)
@@ -244,11 +257,17 @@ def test_catalog_fields_and_extension_fields_become_properties(validator: JsonSt
     owners = [dict(card.data["owners"][0], slack="#churn"), *card.data["owners"][1:]]
     bom = to_cyclonedx(with_data(card, owners=owners, cost_centre="CC-1234"))
     found = properties(model(bom))
-    for expected in [("model-catalog:id", "churn-predictor"), ("model-catalog:status", "approved"),
-                     ("model-catalog:risk_tier", "medium"), ("model-catalog:created", "2025-12-01"),
-                     ("model-catalog:owners[0].team", "personalization"), ("model-catalog:owners[0].slack", "#churn"),
-                     ("model-catalog:approvals[1].role", "responsible-ai"), ("model-catalog:cost_centre", "CC-1234"),
-                     ("model-catalog:content_digest", with_data(card, owners=owners, cost_centre="CC-1234").digest)]:
+    for expected in [
+        ("model-catalog:id", "churn-predictor"),
+        ("model-catalog:status", "approved"),
+        ("model-catalog:risk_tier", "medium"),
+        ("model-catalog:created", "2025-12-01"),
+        ("model-catalog:owners[0].team", "personalization"),
+        ("model-catalog:owners[0].slack", "#churn"),
+        ("model-catalog:approvals[1].role", "responsible-ai"),
+        ("model-catalog:cost_centre", "CC-1234"),
+        ("model-catalog:content_digest", with_data(card, owners=owners, cost_centre="CC-1234").digest),
+    ]:
         assert expected in found
     assert schema_errors(validator, bom) == []
 
@@ -258,7 +277,11 @@ def test_base_model_is_the_ancestor() -> None:
     assert card is not None
     component = model(to_cyclonedx(card))
     [ancestor] = component["pedigree"]["ancestors"]
-    assert (ancestor["type"], ancestor["name"], ancestor["version"]) == ("machine-learning-model", "text-encoder", "1.0")
+    assert (ancestor["type"], ancestor["name"], ancestor["version"]) == (
+        "machine-learning-model",
+        "text-encoder",
+        "1.0",
+    )
     assert ("model-catalog:model_details.base_model", "text-encoder@1.0") in properties(component["modelCard"])
 
 

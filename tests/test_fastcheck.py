@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from conftest import REPO
 from model_catalog.fastcheck import compile_check
 from model_catalog.registry import load_registry
 from model_catalog.schema import CardSchema, SchemaError, validation_for
@@ -22,8 +23,11 @@ from model_catalog.yamlsource import decode_card_bytes, parse_yaml
 
 SCHEMA = CardSchema.load()
 VALIDATION = Validation(SCHEMA)
-CARDS = [without_empty(parse_yaml(decode_card_bytes(p.read_bytes(), 1 << 20)).data)
-         for p in sorted((REPO / "cards").rglob("*.yaml")) if p.name != "APPROVERS.yaml"]
+CARDS = [
+    without_empty(parse_yaml(decode_card_bytes(p.read_bytes(), 1 << 20)).data)
+    for p in sorted((REPO / "cards").rglob("*.yaml"))
+    if p.name != "APPROVERS.yaml"
+]
 
 
 def fast(data: dict[str, Any]) -> bool:
@@ -85,14 +89,49 @@ def test_the_example_registry_takes_the_fast_path() -> None:
 
 
 replacements = st.one_of(
-    st.none(), st.booleans(), st.integers(-5, 5), st.integers(), st.floats(allow_nan=True), st.dates(),
-    st.datetimes(), st.just(""), st.just([]), st.just({}), st.text(max_size=12),
-    st.sampled_from(["draft", "approved", "deprecated", "MIT", "Apache-2.0 OR MIT", "GPL-9.0", "proprietary",
-                     "https://example.com", "javascript:alert(1)", "a b", "ada@example.com", "ada@", "1.2.3",
-                     "credit-risk", "Credit Risk", "low", "extreme", "fraction", "%", "team-a", "abc\n", " "]),
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 5),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.dates(),
+    st.datetimes(),
+    st.just(""),
+    st.just([]),
+    st.just({}),
+    st.text(max_size=12),
+    st.sampled_from(
+        [
+            "draft",
+            "approved",
+            "deprecated",
+            "MIT",
+            "Apache-2.0 OR MIT",
+            "GPL-9.0",
+            "proprietary",
+            "https://example.com",
+            "javascript:alert(1)",
+            "a b",
+            "ada@example.com",
+            "ada@",
+            "1.2.3",
+            "credit-risk",
+            "Credit Risk",
+            "low",
+            "extreme",
+            "fraction",
+            "%",
+            "team-a",
+            "abc\n",
+            " ",
+        ]
+    ),
     st.lists(st.sampled_from(["x", 1, None, "", "MIT"]), max_size=3),
-    st.dictionaries(st.sampled_from(["name", "email", "role", "value", "unknown"]),
-                    st.sampled_from(["x", 1, None, "ada@example.com"]), max_size=3),
+    st.dictionaries(
+        st.sampled_from(["name", "email", "role", "value", "unknown"]),
+        st.sampled_from(["x", 1, None, "ada@example.com"]),
+        max_size=3,
+    ),
     # Values of other fields: the right type, often the wrong pattern, option, link or licence.
     st.sampled_from(sorted({repr(leaf): leaf for card in CARDS for leaf in leaves(card)}.values(), key=repr)),
 )
@@ -101,8 +140,19 @@ replacements = st.one_of(
 def variants(value: Any) -> st.SearchStrategy[Any]:
     """Near misses of a value: one character off, other case, padded, a number nudged."""
     if isinstance(value, str) and value:
-        return st.sampled_from([value[:-1], value + "x", value.upper(), value.lower(), " " + value, value + "\n",
-                                value.replace("-", "_"), value.replace(".", ""), "x" + value])
+        return st.sampled_from(
+            [
+                value[:-1],
+                value + "x",
+                value.upper(),
+                value.lower(),
+                " " + value,
+                value + "\n",
+                value.replace("-", "_"),
+                value.replace(".", ""),
+                "x" + value,
+            ]
+        )
     if isinstance(value, bool):
         return st.just(not value)
     if isinstance(value, (int, float)) and math.isfinite(value):
@@ -110,8 +160,9 @@ def variants(value: Any) -> st.SearchStrategy[Any]:
     return replacements
 
 
-@settings(max_examples=2500, deadline=dt.timedelta(seconds=2), derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=2500, deadline=dt.timedelta(seconds=2), derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(st.sampled_from(CARDS), st.data())
 def test_fast_check_never_passes_what_cerberus_rejects(original: dict[str, Any], data: st.DataObject) -> None:
     card = copy.deepcopy(original)
@@ -135,13 +186,15 @@ def test_fast_check_never_passes_what_cerberus_rejects(original: dict[str, Any],
         assert cerberus_accepts(card), card
 
 
-@pytest.mark.parametrize("extension, compiled", [
-    ("fields:\n  cost_centre: {type: string, required: true, regex: 'CC-[0-9]{4}'}\n", True),
-    ("fields:\n  cost_centre: {type: string, nullable: true}\n", False),
-    ("fields:\n  cost_centre: {anyof: [{type: string}, {type: integer}]}\n", False),
-])
-def test_extensions_with_rules_it_does_not_know_go_to_cerberus(tmp_path: Path, extension: str,
-                                                                  compiled: bool) -> None:
+@pytest.mark.parametrize(
+    "extension, compiled",
+    [
+        ("fields:\n  cost_centre: {type: string, required: true, regex: 'CC-[0-9]{4}'}\n", True),
+        ("fields:\n  cost_centre: {type: string, nullable: true}\n", False),
+        ("fields:\n  cost_centre: {anyof: [{type: string}, {type: integer}]}\n", False),
+    ],
+)
+def test_extensions_with_rules_it_does_not_know_go_to_cerberus(tmp_path: Path, extension: str, compiled: bool) -> None:
     path = tmp_path / "extension.yaml"
     path.write_text(extension)
     schema = CardSchema.load(path)

@@ -6,9 +6,10 @@ import datetime as dt
 from pathlib import Path
 
 import yaml
-from conftest import REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from conftest import REPO
 from model_catalog.card import Card
 from model_catalog.errors import CardError
 from model_catalog.loader import check_catalog, parse_card
@@ -22,8 +23,12 @@ FIELDS = list(CardSchema.load().fields)
 
 def fuzz(examples: int) -> settings:
     """Bounded time per case; derandomized so CI runs are repeatable."""
-    return settings(max_examples=examples, deadline=dt.timedelta(seconds=2), derandomize=True,
-                    suppress_health_check=[HealthCheck.too_slow])
+    return settings(
+        max_examples=examples,
+        deadline=dt.timedelta(seconds=2),
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
 
 
 def check(raw: bytes) -> None:
@@ -40,11 +45,23 @@ def check(raw: bytes) -> None:
             assert error.message
 
 
-scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=40),
-                    st.dates(), st.sampled_from(["draft", "approved", "1.10", "../x", "javascript:alert(1)", "MIT"]))
-documents = st.recursive(scalars, lambda inner: st.one_of(
-    st.lists(inner, max_size=5),
-    st.dictionaries(st.one_of(st.sampled_from(FIELDS), st.text(max_size=12)), inner, max_size=8)), max_leaves=40)
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.text(max_size=40),
+    st.dates(),
+    st.sampled_from(["draft", "approved", "1.10", "../x", "javascript:alert(1)", "MIT"]),
+)
+documents = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=5),
+        st.dictionaries(st.one_of(st.sampled_from(FIELDS), st.text(max_size=12)), inner, max_size=8),
+    ),
+    max_leaves=40,
+)
 
 
 @fuzz(1200)
@@ -73,15 +90,34 @@ def test_mutated_example_cards(original: bytes, data: st.DataObject) -> None:
         at = data.draw(st.integers(0, len(raw)))
         action = data.draw(st.sampled_from(["delete", "insert", "replace", "duplicate line"]))
         if action == "delete":
-            del raw[at:at + data.draw(st.integers(1, 40))]
+            del raw[at : at + data.draw(st.integers(1, 40))]
         elif action == "insert":
-            raw[at:at] = data.draw(st.sampled_from([b"\t", b": ", b"- ", b"\n", b"  ", b"[", b"{", b"&a ", b"*a",
-                                                    b"!!python/object ", b"'", b'"', b"\xff", b"1.10", b"null"]))
+            raw[at:at] = data.draw(
+                st.sampled_from(
+                    [
+                        b"\t",
+                        b": ",
+                        b"- ",
+                        b"\n",
+                        b"  ",
+                        b"[",
+                        b"{",
+                        b"&a ",
+                        b"*a",
+                        b"!!python/object ",
+                        b"'",
+                        b'"',
+                        b"\xff",
+                        b"1.10",
+                        b"null",
+                    ]
+                )
+            )
         elif action == "replace" and at < len(raw):
             raw[at] = data.draw(st.integers(0, 255))
         else:
             line_start = raw.rfind(b"\n", 0, at) + 1
             line_end = raw.find(b"\n", at)
-            line = raw[line_start:line_end + 1 if line_end != -1 else len(raw)]
+            line = raw[line_start : line_end + 1 if line_end != -1 else len(raw)]
             raw[line_start:line_start] = line
     check(bytes(raw))

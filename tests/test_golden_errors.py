@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from model_catalog import load_catalog
 from model_catalog.errors import format_text
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+
 from conftest import mkdocs_build, run_cli, write_site
 from model_catalog import load_catalog
 from model_catalog.errors import format_text
@@ -53,12 +54,17 @@ def test_deep_nesting_is_located_however_little_stack_is_left(frames_used: float
 def test_a_megabyte_in_one_field_is_refused(tmp_path: Path) -> None:
     content = DRAFT + "summary: " + "a" * 1_000_000 + "\n"
     text = errors_of(tmp_path, {"big.yaml": content})
-    assert text == (f"cards/big.yaml: the file is {len(content.encode()):,} bytes, over the limit of 1,000,000; "
-                    "split it or raise `max_card_bytes`")
+    assert text == (
+        f"cards/big.yaml: the file is {len(content.encode()):,} bytes, over the limit of 1,000,000; "
+        "split it or raise `max_card_bytes`"
+    )
     site = write_site(tmp_path / "site", {"long.yaml": DRAFT + "description: " + "a" * 200_000 + "\n"})
     done = run_cli("validate", cwd=site)
     assert done.returncode == 1
-    assert "cards/long.yaml:6:14: description: this value is 200,000 characters long, over the limit of 100,000" in done.stdout
+    assert (
+        "cards/long.yaml:6:14: description: this value is 200,000 characters long, over the limit of 100,000"
+        in done.stdout
+    )
 
 
 def test_the_size_limit_is_configurable(tmp_path: Path) -> None:
@@ -83,9 +89,14 @@ def test_ids_that_try_to_leave_the_site_are_refused(tmp_path: Path, bad_id: str)
     assert text.startswith("cards/x.yaml:1:5: id: must be lowercase letters, digits and hyphens")
 
 
-@pytest.mark.parametrize(("old", "new", "field"), [
-    ("id: ocr", 'id: "ocr\\n"', "id"), ("version: '1.2'", 'version: "1.2\\n"', "version"),
-    ("status: draft", 'status: draft\nmodel_details: {base_model: "ocr-base\\n"}', "model_details.base_model")])
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ("id: ocr", 'id: "ocr\\n"', "id"),
+        ("version: '1.2'", 'version: "1.2\\n"', "version"),
+        ("status: draft", 'status: draft\nmodel_details: {base_model: "ocr-base\\n"}', "model_details.base_model"),
+    ],
+)
 def test_a_trailing_newline_does_not_pass_a_pattern(tmp_path: Path, old: str, new: str, field: str) -> None:
     """``re.match(pattern + "$")`` accepts "ocr\\n": a second model that looks identical to ``ocr``."""
     text = errors_of(tmp_path, {"x.yaml": DRAFT.replace(old, new)})
@@ -94,11 +105,27 @@ def test_a_trailing_newline_does_not_pass_a_pattern(tmp_path: Path, old: str, ne
     from model_catalog.schema import CardSchema
 
     schema = card_json_schema(CardSchema.load())
-    jsonschema.validate({"id": "ocr", "name": "OCR", "version": "1.2", "status": "draft",
-                         "owners": [{"name": "A", "email": "a@example.com"}]}, schema)
+    jsonschema.validate(
+        {
+            "id": "ocr",
+            "name": "OCR",
+            "version": "1.2",
+            "status": "draft",
+            "owners": [{"name": "A", "email": "a@example.com"}],
+        },
+        schema,
+    )
     with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate({"id": "ocr\n", "name": "OCR", "version": "1.2", "status": "draft",
-                             "owners": [{"name": "A", "email": "a@example.com"}]}, schema)
+        jsonschema.validate(
+            {
+                "id": "ocr\n",
+                "name": "OCR",
+                "version": "1.2",
+                "status": "draft",
+                "owners": [{"name": "A", "email": "a@example.com"}],
+            },
+            schema,
+        )
 
 
 @pytest.mark.parametrize("bad_version", ["../1", "1/2", ".", "..", "1 0", "v1\u0301"])
@@ -108,7 +135,9 @@ def test_versions_that_try_to_leave_the_site_are_refused(tmp_path: Path, bad_ver
 
 
 def test_versions_differing_only_in_case_collide(tmp_path: Path) -> None:
-    text = errors_of(tmp_path, {"a.yaml": DRAFT.replace("'1.2'", "'1.2-RC1'"), "b.yaml": DRAFT.replace("'1.2'", "'1.2-rc1'")})
+    text = errors_of(
+        tmp_path, {"a.yaml": DRAFT.replace("'1.2'", "'1.2-RC1'"), "b.yaml": DRAFT.replace("'1.2'", "'1.2-rc1'")}
+    )
     assert "cards/a.yaml:3:10: version: ocr version 1.2-RC1 is also defined in cards/b.yaml (version 1.2-rc1)" in text
 
 
@@ -139,13 +168,16 @@ def test_file_names_with_spaces_and_non_ascii_are_accepted(tmp_path: Path) -> No
 XSS_NAME = 'object-detector/1.0" autofocus onfocus="window.__xss=1" x=".yaml'
 
 
-@pytest.mark.parametrize(("name", "what"), [
-    (XSS_NAME, 'a double quote (")'),
-    ("ocr/<img src=x onerror=alert(1)>.yaml", "an angle bracket (<)"),
-    ("ocr/it's.yaml", "a single quote (')"),
-    ("ocr/1.2\x1b[2J.yaml", "a control character (U+001B)"),
-    ("oc\nr/1.2.yaml", "a control character (U+000A)"),
-])
+@pytest.mark.parametrize(
+    ("name", "what"),
+    [
+        (XSS_NAME, 'a double quote (")'),
+        ("ocr/<img src=x onerror=alert(1)>.yaml", "an angle bracket (<)"),
+        ("ocr/it's.yaml", "a single quote (')"),
+        ("ocr/1.2\x1b[2J.yaml", "a control character (U+001B)"),
+        ("oc\nr/1.2.yaml", "a control character (U+000A)"),
+    ],
+)
 def test_file_names_that_could_break_out_of_a_link_are_refused(tmp_path: Path, name: str, what: str) -> None:
     text = errors_of(tmp_path, {name: DRAFT})
     assert f": the file name contains {what}, which links and messages cannot carry safely; rename the file" in text
@@ -158,7 +190,9 @@ def test_file_names_that_could_break_out_of_a_link_are_refused(tmp_path: Path, n
 def test_edit_links_percent_encode_the_card_path(tmp_path: Path) -> None:
     site = write_site(tmp_path, {"ocr/1.2 #draft?&%.yaml": DRAFT}, plugin_options="cards_dir: cards\nshow_drafts: true")
     config = site / "mkdocs.yml"  # with Material's "edit this page" button, which shows the file's edit_uri
-    config.write_text(config.read_text().replace("  font: false\n", "  font: false\n  features: [content.action.edit]\n"))
+    config.write_text(
+        config.read_text().replace("  font: false\n", "  font: false\n  features: [content.action.edit]\n")
+    )
     assert mkdocs_build(site).returncode == 0
     page = (site / "site" / "models" / "ocr" / "1.2" / "index.html").read_text()
     edit = "https://git.example.com/ml/catalog/edit/main/cards/ocr/1.2%20%23draft%3F%26%25.yaml"
@@ -206,8 +240,9 @@ def test_a_page_path_clash_stops_the_build_before_anything_is_written(tmp_path: 
 
 
 def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
-    site = write_site(tmp_path, {"fraud/1.0.yaml": card(), "fraud/2.0.yaml": card(version="2.0")},
-                      copy_example_cards=False)
+    site = write_site(
+        tmp_path, {"fraud/1.0.yaml": card(), "fraud/2.0.yaml": card(version="2.0")}, copy_example_cards=False
+    )
     outputs = []
     for run in range(2):
         assert mkdocs_build(site, "--site-dir", f"out{run}").returncode == 0
@@ -218,18 +253,31 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
     assert any(name.name == "catalog.json" for name in outputs[0])
 
 
-LINK_FIELDS = {"model_details.paper": "model_details: {{paper: {link}}}",
-               "model_details.repository": "model_details: {{repository: {link}}}",
-               "evaluation_data[0].link": "evaluation_data: [{{name: d, link: {link}}}]",
-               "training_data[0].link": "training_data: [{{name: d, link: {link}}}]",
-               "links[0].url": "links: [{{title: t, url: {link}}}]"}
+LINK_FIELDS = {
+    "model_details.paper": "model_details: {{paper: {link}}}",
+    "model_details.repository": "model_details: {{repository: {link}}}",
+    "evaluation_data[0].link": "evaluation_data: [{{name: d, link: {link}}}]",
+    "training_data[0].link": "training_data: [{{name: d, link: {link}}}]",
+    "links[0].url": "links: [{{title: t, url: {link}}}]",
+}
 
 
-@pytest.mark.parametrize("link", ['"\\x01javascript:alert(1)"', '" javascript:alert(1)"', '"java\\tscript:alert(1)"',
-                                  '"https://example.com/\\npath"', '"\\\\\\\\evil.example/x"', '"/\\\\evil.example"'])
+@pytest.mark.parametrize(
+    "link",
+    [
+        '"\\x01javascript:alert(1)"',
+        '" javascript:alert(1)"',
+        '"java\\tscript:alert(1)"',
+        '"https://example.com/\\npath"',
+        '"\\\\\\\\evil.example/x"',
+        '"/\\\\evil.example"',
+    ],
+)
 def test_links_are_read_as_a_browser_reads_them(tmp_path: Path, link: str) -> None:
-    files = {f"{index}.yaml": DRAFT.replace("ocr", f"ocr-{index}") + template.format(link=link) + "\n"
-             for index, template in enumerate(LINK_FIELDS.values())}
+    files = {
+        f"{index}.yaml": DRAFT.replace("ocr", f"ocr-{index}") + template.format(link=link) + "\n"
+        for index, template in enumerate(LINK_FIELDS.values())
+    }
     lines = errors_of(tmp_path, files).splitlines()
     assert len(lines) == len(LINK_FIELDS)
     for line, field in zip(lines, LINK_FIELDS):
@@ -238,9 +286,13 @@ def test_links_are_read_as_a_browser_reads_them(tmp_path: Path, link: str) -> No
 
 
 def test_markdown_links_with_control_characters_do_not_reach_the_page(tmp_path: Path) -> None:
-    description = ('description: "[a](\\x01javascript:alert(1)) [b](java\\tscript:alert(2)) '
-                   '<a href=\\"&#1;javascript:alert(3)\\">c</a> [ok](https://example.com/)"\n')
-    site = write_site(tmp_path, {"ocr/1.2.yaml": DRAFT + description}, plugin_options="cards_dir: cards\nshow_drafts: true")
+    description = (
+        'description: "[a](\\x01javascript:alert(1)) [b](java\\tscript:alert(2)) '
+        '<a href=\\"&#1;javascript:alert(3)\\">c</a> [ok](https://example.com/)"\n'
+    )
+    site = write_site(
+        tmp_path, {"ocr/1.2.yaml": DRAFT + description}, plugin_options="cards_dir: cards\nshow_drafts: true"
+    )
     assert mkdocs_build(site).returncode == 0
     page = (site / "site" / "models" / "ocr" / "1.2" / "index.html").read_text()
     hrefs = [html.unescape(href) for href in re.findall(r'href="([^"]*)"', page)]
@@ -250,8 +302,9 @@ def test_markdown_links_with_control_characters_do_not_reach_the_page(tmp_path: 
     assert not [href for href in followed if href.startswith("javascript:")]
 
 
-def test_no_command_prints_a_traceback_on_hostile_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_command_prints_a_traceback_on_hostile_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Every command over every hostile file and every bad argument: a message and exit 0, 1 or 2, never an
     exception escaping (in this process, an escaping exception is what prints a traceback)."""
     from model_catalog.cli import main
@@ -267,17 +320,28 @@ def test_no_command_prints_a_traceback_on_hostile_input(tmp_path: Path, monkeypa
     (site / "deep.yml").write_text("a: " + "[" * 5000 + "]" * 5000 + "\n")
     (site / "a-file").write_text("not a folder")
     monkeypatch.chdir(site)
-    runs: list[list[str]] = [["validate"], ["status"], ["validate", "--format", "github"], ["schema"],
-                             ["--config", "deep.yml", "validate"], ["status", "/nonexistent"], ["validate", ""],
-                             ["export", "cards/fraud/1.0.yaml", "-o", "/nonexistent/dir/x"],
-                             ["export", "cards/fraud/1.0.yaml", "-o", "/etc"],
-                             ["new", "x", "--owner", "A B <a@b.example>", "--cards-dir", "missing"],
-                             ["new", "x", "--owner", "A B <a@b.example>", "--cards-dir", "a-file"],
-                             ["new", "-bad-", "--owner", "A B <a@b.example>"], ["new", "y", "--owner", "nobody"]]
+    runs: list[list[str]] = [
+        ["validate"],
+        ["status"],
+        ["validate", "--format", "github"],
+        ["schema"],
+        ["--config", "deep.yml", "validate"],
+        ["status", "/nonexistent"],
+        ["validate", ""],
+        ["export", "cards/fraud/1.0.yaml", "-o", "/nonexistent/dir/x"],
+        ["export", "cards/fraud/1.0.yaml", "-o", "/etc"],
+        ["new", "x", "--owner", "A B <a@b.example>", "--cards-dir", "missing"],
+        ["new", "x", "--owner", "A B <a@b.example>", "--cards-dir", "a-file"],
+        ["new", "-bad-", "--owner", "A B <a@b.example>"],
+        ["new", "y", "--owner", "nobody"],
+    ]
     for name in names:
-        runs += [["validate", name], ["status", name], ["approve", name, "--approver", "Rita Reviewer", "--role",
-                                                         "ml-lead"],
-                 ["import", "huggingface", name, "--owner", "A B <a@b.example>", "--out", "cards"]]
+        runs += [
+            ["validate", name],
+            ["status", name],
+            ["approve", name, "--approver", "Rita Reviewer", "--role", "ml-lead"],
+            ["import", "huggingface", name, "--owner", "A B <a@b.example>", "--out", "cards"],
+        ]
         runs += [["export", name, "--format", export] for export in ("json", "huggingface", "cyclonedx")]
     for argv in runs:
         try:
@@ -305,8 +369,18 @@ def test_approve_into_a_folder_it_cannot_write_is_a_clear_error() -> None:
 
 
 def _approve_as_nobody(site: Path) -> None:
-    done = run_cli("approve", "cards/fraud/1.0.yaml", "--approver", "Rita Reviewer", "--role", "ml-lead",
-                   cwd=site, prefix=["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"])
+    done = run_cli(
+        "approve",
+        "cards/fraud/1.0.yaml",
+        "--approver",
+        "Rita Reviewer",
+        "--role",
+        "ml-lead",
+        cwd=site,
+        prefix=["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"],
+    )
     assert done.returncode == 2 and "Traceback" not in done.stderr
-    assert ("model-catalog: cards/fraud/1.0.yaml: cannot write the approval into the card: Permission denied; "
-            "check that you may write to its folder") in done.stderr
+    assert (
+        "model-catalog: cards/fraud/1.0.yaml: cannot write the approval into the card: Permission denied; "
+        "check that you may write to its folder"
+    ) in done.stderr

@@ -15,6 +15,7 @@ import pytest
 import yaml
 from huggingface_hub import ModelCard
 from markdown_it import MarkdownIt
+
 from model_catalog import Card, load_card, load_catalog
 from model_catalog.errors import CardError
 from model_catalog.formats.huggingface import IMPORTED_HEADING, to_huggingface
@@ -90,10 +91,12 @@ def test_export_has_one_eval_result_per_metric(card: Card) -> None:
     results = ModelCard(to_huggingface(card)).data.eval_results
     metrics = card.data["metrics"]
     assert len(results) == len(metrics)
-    assert (Counter((result.metric_type, result.metric_value, result.dataset_name) for result in results)
-            == Counter((metric["name"], metric["value"], metric.get("dataset", "unspecified")) for metric in metrics))
-    assert (Counter(result.metric_name for result in results)
-            == Counter(f"{m['name']} ({m['slice']})" if m.get("slice") else None for m in metrics))
+    assert Counter((result.metric_type, result.metric_value, result.dataset_name) for result in results) == Counter(
+        (metric["name"], metric["value"], metric.get("dataset", "unspecified")) for metric in metrics
+    )
+    assert Counter(result.metric_name for result in results) == Counter(
+        f"{m['name']} ({m['slice']})" if m.get("slice") else None for m in metrics
+    )
     assert {result.task_type for result in results} == {card.data["task"]}
 
 
@@ -105,8 +108,9 @@ def test_export_body_keeps_every_text_of_the_card(card: Card) -> None:
         assert limitation in body
     for use in card.data.get("intended_use", {}).get("out_of_scope", []):
         assert use in body
-    missing = [path for path, value in strings(card.data)
-               if not path.endswith(".signature") and value.strip() not in text]
+    missing = [
+        path for path, value in strings(card.data) if not path.endswith(".signature") and value.strip() not in text
+    ]
     assert missing == []
 
 
@@ -119,15 +123,31 @@ def test_export_follows_the_hub_template() -> None:
     card = next(card for card in EXAMPLES if card.key == ("churn-predictor", "1.1"))
     body = ModelCard(to_huggingface(card)).text
     headings = [line for line in body.splitlines() if line.startswith("#")]
-    for heading in ("# Model Card for Acme Plus Churn Predictor", "## Model Details", "### Model Description",
-                    "## Uses", "### Direct Use", "### Out-of-Scope Use", "## Bias, Risks, and Limitations",
-                    "### Recommendations", "## Training Details", "### Training Data", "## Evaluation",
-                    "### Testing Data, Factors & Metrics", "### Results", "## Environmental Impact",
-                    "## Technical Specifications", "## Citation", "## Model Card Contact"):
+    for heading in (
+        "# Model Card for Acme Plus Churn Predictor",
+        "## Model Details",
+        "### Model Description",
+        "## Uses",
+        "### Direct Use",
+        "### Out-of-Scope Use",
+        "## Bias, Risks, and Limitations",
+        "### Recommendations",
+        "## Training Details",
+        "### Training Data",
+        "## Evaluation",
+        "### Testing Data, Factors & Metrics",
+        "### Results",
+        "## Environmental Impact",
+        "## Technical Specifications",
+        "## Citation",
+        "## Model Card Contact",
+    ):
         assert heading in headings
     assert "- **Hardware Type:** 1x CPU node (32 vCPU)" in body
     assert "- **Carbon Emitted:** 0.2 kg CO2eq" in body
-    assert "| roc_auc | Plus members out-of-time test 2025-11 | monthly plan | 0.861 |  | 0.856 – 0.866 |  | yes |" in body
+    assert (
+        "| roc_auc | Plus members out-of-time test 2025-11 | monthly plan | 0.861 |  | 0.856 – 0.866 |  | yes |" in body
+    )
     assert "  - *Mitigation:* Members who objected to marketing profiling are excluded" in body
     assert "- **Kenji Watanabe** (personalization): <kenji.watanabe@acme.example>" in body
 
@@ -135,8 +155,10 @@ def test_export_follows_the_hub_template() -> None:
 def test_export_of_a_license_the_hub_does_not_list(tmp_path: Path) -> None:
     path = tmp_path / "dual" / "1.0.yaml"
     path.parent.mkdir()
-    path.write_text("id: dual\nname: Dual\nversion: '1.0'\nstatus: draft\nlicense: MIT OR Apache-2.0\n"
-                    "owners: [{name: A B, email: a@b.io}]\n")
+    path.write_text(
+        "id: dual\nname: Dual\nversion: '1.0'\nstatus: draft\nlicense: MIT OR Apache-2.0\n"
+        "owners: [{name: A B, email: a@b.io}]\n"
+    )
     text = to_huggingface(load_card(path))
     hub = ModelCard(text)
     assert (hub.data.license, hub.data.license_name) == ("other", "mit-or-apache-2.0")
@@ -185,12 +207,16 @@ def test_round_trip_of_awkward_text(tmp_path: Path) -> None:
     hub = ModelCard(text)
     assert hub.data.pipeline_tag is None
     assert [(r.metric_type, r.dataset_name, r.task_type) for r in hub.data.eval_results] == [
-        ("accuracy", "A | B set", "my-custom-task"), ("latency", "unspecified", "my-custom-task")]
+        ("accuracy", "A | B set", "my-custom-task"),
+        ("latency", "unspecified", "my-custom-task"),
+    ]
     data, _ = from_huggingface(text)
     for key in ("license", "task", "metrics", "evaluation_data", "links", "model_details"):
         assert data[key] == card.data[key], key
-    assert data["description"].startswith("Intro.\n\n#### Design\n\n```python\n# a comment, not a heading\n```"
-                                          "\n\n- point one\n- point two\n\n" + IMPORTED_HEADING)
+    assert data["description"].startswith(
+        "Intro.\n\n#### Design\n\n```python\n# a comment, not a heading\n```"
+        "\n\n- point one\n- point two\n\n" + IMPORTED_HEADING
+    )
     assert draft_errors(data) == []
 
 
@@ -201,12 +227,17 @@ def test_import_of_a_default_template_card() -> None:
     data, notes = from_huggingface((FIXTURES / "bert-sentiment.md").read_text(encoding="utf-8"))
     assert in_schema_order(data)
     assert {key: data[key] for key in ("id", "name", "version", "status", "license", "task", "tags")} == {
-        "id": "bert-base-uncased-sst-2-sentiment", "name": "BERT Base Uncased SST-2 Sentiment", "version": "0.1.0",
-        "status": "draft", "license": "Apache-2.0", "task": "text-classification",
+        "id": "bert-base-uncased-sst-2-sentiment",
+        "name": "BERT Base Uncased SST-2 Sentiment",
+        "version": "0.1.0",
+        "status": "draft",
+        "license": "Apache-2.0",
+        "task": "text-classification",
         "tags": ["sentiment-analysis", "bert", "text-classification"],
     }
-    assert data["summary"] == ("A BERT base model fine-tuned on SST-2 to classify English sentences "
-                               "as positive or negative.")
+    assert data["summary"] == (
+        "A BERT base model fine-tuned on SST-2 to classify English sentences as positive or negative."
+    )
     details = data["model_details"]
     assert details["architecture"] == "BERT transformer encoder with a sequence-classification head"
     assert details["repository"] == "https://github.com/acme-nlp/bert-sst2"
@@ -216,8 +247,11 @@ def test_import_of_a_default_template_card() -> None:
     assert "base_model" not in details
     assert data["intended_use"] == {
         "primary_uses": ["Classifying the sentiment of short English texts such as product or movie reviews."],
-        "out_of_scope": ["Texts in languages other than English", "Detecting sarcasm, irony or mixed sentiment",
-                         "Decisions about people, such as screening job applicants by the tone of their writing"],
+        "out_of_scope": [
+            "Texts in languages other than English",
+            "Detecting sarcasm, irony or mixed sentiment",
+            "Decisions about people, such as screening job applicants by the tone of their writing",
+        ],
     }
     assert data["limitations"] == [
         "The model inherits the biases of BERT's pre-training corpus (BooksCorpus and English Wikipedia) "
@@ -225,32 +259,55 @@ def test_import_of_a_default_template_card() -> None:
         "Accuracy drops on long documents, because inputs are truncated to 128 tokens.",
     ]
     assert "caveats_and_recommendations" not in data
-    assert data["training_data"] == [{
-        "name": "stanfordnlp/sst2",
-        "description": "The [SST-2](https://huggingface.co/datasets/stanfordnlp/sst2) training split: "
-                       "67,349 sentences from movie reviews labelled positive or negative.",
-    }]
+    assert data["training_data"] == [
+        {
+            "name": "stanfordnlp/sst2",
+            "description": "The [SST-2](https://huggingface.co/datasets/stanfordnlp/sst2) training split: "
+            "67,349 sentences from movie reviews labelled positive or negative.",
+        }
+    ]
     assert "metrics" not in data and "evaluation_data" not in data
-    assert data["environmental_impact"] == {"hardware": "1x NVIDIA V100 16GB", "hours": 1.5,
-                                            "region": "europe-west4", "co2_eq_kg": 0.12}
+    assert data["environmental_impact"] == {
+        "hardware": "1x NVIDIA V100 16GB",
+        "hours": 1.5,
+        "region": "europe-west4",
+        "co2_eq_kg": 0.12,
+    }
 
     description = data["description"]
     assert description.startswith("This model is `bert-base-uncased` with a sequence-classification head")
     assert IMPORTED_HEADING in description
-    for unmapped in ("#### Uses › Downstream Use", "fine-tuned further on reviews from a specific domain",
-                     "- **Developed by:** Jane Doe, Acme NLP",
-                     "- **Finetuned from model:** google-bert/bert-base-uncased",
-                     "#### How to Get Started with the Model", 'pipeline("text-classification"',
-                     "#### Training Details › Training Procedure › Preprocessing", "WordPiece tokenizer",
-                     "- **Training regime:** fp16 mixed precision", "The SST-2 validation split (872 sentences).",
-                     "Accuracy, because the two classes are nearly balanced.", "Accuracy 0.924",
-                     "- **Cloud Provider:** Google Cloud", "12-layer transformer encoder",
-                     "Transformers 4.40, PyTorch 2.2",
-                     "#### Model Card Authors\n\nJane Doe", "jane.doe@acme.example",
-                     "library_name: transformers", "base_model: google-bert/bert-base-uncased", "language:\n- en"):
+    for unmapped in (
+        "#### Uses › Downstream Use",
+        "fine-tuned further on reviews from a specific domain",
+        "- **Developed by:** Jane Doe, Acme NLP",
+        "- **Finetuned from model:** google-bert/bert-base-uncased",
+        "#### How to Get Started with the Model",
+        'pipeline("text-classification"',
+        "#### Training Details › Training Procedure › Preprocessing",
+        "WordPiece tokenizer",
+        "- **Training regime:** fp16 mixed precision",
+        "The SST-2 validation split (872 sentences).",
+        "Accuracy, because the two classes are nearly balanced.",
+        "Accuracy 0.924",
+        "- **Cloud Provider:** Google Cloud",
+        "12-layer transformer encoder",
+        "Transformers 4.40, PyTorch 2.2",
+        "#### Model Card Authors\n\nJane Doe",
+        "jane.doe@acme.example",
+        "library_name: transformers",
+        "base_model: google-bert/bert-base-uncased",
+        "language:\n- en",
+    ):
         assert unmapped in description
-    for template_filler in ("More Information Needed", "should be made aware of the risks",
-                            "Carbon emissions can be estimated", "<!--", "Use the code below", "[optional]"):
+    for template_filler in (
+        "More Information Needed",
+        "should be made aware of the risks",
+        "Carbon emissions can be estimated",
+        "<!--",
+        "Use the code below",
+        "[optional]",
+    ):
         assert template_filler not in description
     assert any("google-bert/bert-base-uncased" in note and "not a catalog id" in note for note in notes)
     assert any("`library_name`" in note for note in notes)
@@ -262,20 +319,30 @@ def test_import_of_a_card_with_model_index_results() -> None:
     data, notes = from_huggingface((FIXTURES / "whisper-small-nl.md").read_text(encoding="utf-8"))
     assert in_schema_order(data)
     assert (data["id"], data["name"], data["license"], data["task"]) == (
-        "whisper-small-nl", "whisper-small-nl", "CC-BY-NC-4.0", "automatic-speech-recognition")
+        "whisper-small-nl",
+        "whisper-small-nl",
+        "CC-BY-NC-4.0",
+        "automatic-speech-recognition",
+    )
     assert data["metrics"] == [
         {"name": "wer", "value": 9.87, "dataset": "Common Voice 16.1 (nl, test split)", "unit": "%"},
         {"name": "wer", "value": 14.2, "dataset": "FLEURS (nl_nl, test split)", "unit": "%"},
         {"name": "cer", "value": 5.1, "dataset": "FLEURS (nl_nl, test split)", "unit": "%"},
     ]
     assert data["evaluation_data"] == [
-        {"name": "Common Voice 16.1 (nl, test split)",
-         "description": "Hub dataset `mozilla-foundation/common_voice_16_1`."},
+        {
+            "name": "Common Voice 16.1 (nl, test split)",
+            "description": "Hub dataset `mozilla-foundation/common_voice_16_1`.",
+        },
         {"name": "FLEURS (nl_nl, test split)", "description": "Hub dataset `google/fleurs`."},
     ]
     assert data["training_data"] == [{"name": "mozilla-foundation/common_voice_16_1"}]
-    assert data["environmental_impact"] == {"hardware": "1x NVIDIA A100 80GB", "hours": 7,
-                                            "region": "Amsterdam, Netherlands", "co2_eq_kg": 2.45}
+    assert data["environmental_impact"] == {
+        "hardware": "1x NVIDIA A100 80GB",
+        "hours": 7,
+        "region": "Amsterdam, Netherlands",
+        "co2_eq_kg": 2.45,
+    }
     assert data["factors"] == {"evaluation": ["Speaker age group", "Regional accent"]}
     assert data["caveats_and_recommendations"] == [
         "Always have an editor review transcripts before they are published.",
@@ -283,15 +350,22 @@ def test_import_of_a_card_with_model_index_results() -> None:
     ]
     assert len(data["limitations"]) == 3
     assert data["intended_use"]["out_of_scope"][0] == "Live captioning without human correction"
-    assert data["links"] == [{"title": "Demo",
-                              "url": "https://huggingface.co/spaces/voorbeeldstad/whisper-nl-demo"}]
+    assert data["links"] == [{"title": "Demo", "url": "https://huggingface.co/spaces/voorbeeldstad/whisper-nl-demo"}]
     assert data["model_details"]["citation"].startswith("@misc{radford2022whisper,")
 
     description = data["description"]
-    for unmapped in ("- learning_rate: 1e-05", "| 0.0298        | 4.47  | 3000 |", "- Transformers 4.38.2",
-                     "The Dutch test splits of Common Voice 16.1 and FLEURS.", "WER 9.87 on Common Voice 16.1",
-                     "source: CodeCarbon", "training_type: fine-tuning", "base_model: openai/whisper-small",
-                     "metrics:\n- wer", "data@voorbeeldstad.example"):
+    for unmapped in (
+        "- learning_rate: 1e-05",
+        "| 0.0298        | 4.47  | 3000 |",
+        "- Transformers 4.38.2",
+        "The Dutch test splits of Common Voice 16.1 and FLEURS.",
+        "WER 9.87 on Common Voice 16.1",
+        "source: CodeCarbon",
+        "training_type: fine-tuning",
+        "base_model: openai/whisper-small",
+        "metrics:\n- wer",
+        "data@voorbeeldstad.example",
+    ):
         assert unmapped in description
     assert "model-index:" not in description
     assert not any("model-index" in note for note in notes)
@@ -310,9 +384,11 @@ def test_import_keeps_a_license_that_is_not_spdx_and_says_so() -> None:
 
 
 def test_import_keeps_a_model_index_it_cannot_map_whole() -> None:
-    text = ("---\nmodel-index:\n- name: m\n  results:\n  - task: {type: text-classification}\n"
-            "    dataset: {name: d, type: d}\n    metrics:\n    - {type: accuracy, value: 0.9}\n"
-            "    - {type: rouge, value: n/a}\n---\n")
+    text = (
+        "---\nmodel-index:\n- name: m\n  results:\n  - task: {type: text-classification}\n"
+        "    dataset: {name: d, type: d}\n    metrics:\n    - {type: accuracy, value: 0.9}\n"
+        "    - {type: rouge, value: n/a}\n---\n"
+    )
     data, notes = from_huggingface(text)
     assert data["metrics"] == [{"name": "accuracy", "value": 0.9, "dataset": "d"}]
     assert "value: n/a" in data["description"]
@@ -322,8 +398,13 @@ def test_import_keeps_a_model_index_it_cannot_map_whole() -> None:
 
 def test_import_of_plain_markdown_without_front_matter() -> None:
     data, notes = from_huggingface("Detects cats in photos.\n")
-    assert data == {"id": "imported-model", "name": "Imported model", "version": "0.1.0", "status": "draft",
-                    "summary": "Detects cats in photos."}
+    assert data == {
+        "id": "imported-model",
+        "name": "Imported model",
+        "version": "0.1.0",
+        "status": "draft",
+        "summary": "Detects cats in photos.",
+    }
     assert any("names no model" in note for note in notes)
     assert draft_errors(data) == []
 
@@ -337,8 +418,10 @@ def test_import_survives_broken_front_matter() -> None:
 
 
 def test_the_modules_need_neither_huggingface_hub_nor_mkdocs() -> None:
-    probe = ("import sys, model_catalog.formats.huggingface, model_catalog.formats.huggingface_import; "
-             "print(sorted({name.split('.')[0] for name in sys.modules} & {'huggingface_hub', 'mkdocs'}))")
+    probe = (
+        "import sys, model_catalog.formats.huggingface, model_catalog.formats.huggingface_import; "
+        "print(sorted({name.split('.')[0] for name in sys.modules} & {'huggingface_hub', 'mkdocs'}))"
+    )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
@@ -353,9 +436,27 @@ def test_round_trip_keeps_the_card(card: Card) -> None:
     data, _ = from_huggingface(to_huggingface(card))
     assert in_schema_order(data)
     assert data["status"] == "draft"
-    for key in ("id", "name", "version", "summary", "license", "task", "tags", "risk_tier", "created", "updated",
-                "model_details", "intended_use", "factors", "training_data", "ethical_considerations", "limitations",
-                "caveats_and_recommendations", "environmental_impact", "links"):
+    for key in (
+        "id",
+        "name",
+        "version",
+        "summary",
+        "license",
+        "task",
+        "tags",
+        "risk_tier",
+        "created",
+        "updated",
+        "model_details",
+        "intended_use",
+        "factors",
+        "training_data",
+        "ethical_considerations",
+        "limitations",
+        "caveats_and_recommendations",
+        "environmental_impact",
+        "links",
+    ):
         assert data.get(key) == original.get(key), key
     assert sorted(map(metric_key, data["metrics"])) == sorted(map(metric_key, original["metrics"]))
     if original.get("evaluation_data"):
@@ -370,10 +471,16 @@ HOSTILE_TEXT = "<script>alert(1)</script> *loud* [link](javascript:alert(2)) & c
 
 
 def test_plain_text_reaches_the_readme_as_text_not_markdown() -> None:
-    card = dataclasses.replace(EXAMPLES[0], data={
-        **EXAMPLES[0].data, "name": HOSTILE_TEXT, "summary": "- not a list " + HOSTILE_TEXT,
-        "limitations": [HOSTILE_TEXT, "two\n---\n# lines"],
-        "owners": [{"name": HOSTILE_TEXT, "email": "ada@example.com", "team": "risk"}]})
+    card = dataclasses.replace(
+        EXAMPLES[0],
+        data={
+            **EXAMPLES[0].data,
+            "name": HOSTILE_TEXT,
+            "summary": "- not a list " + HOSTILE_TEXT,
+            "limitations": [HOSTILE_TEXT, "two\n---\n# lines"],
+            "owners": [{"name": HOSTILE_TEXT, "email": "ada@example.com", "team": "risk"}],
+        },
+    )
     readme = to_huggingface(card)
     loaded = ModelCard(readme)
     assert loaded.data.to_dict()["model-index"][0]["name"] == HOSTILE_TEXT  # the front matter is intact
@@ -387,9 +494,16 @@ def test_plain_text_reaches_the_readme_as_text_not_markdown() -> None:
 
 @pytest.mark.parametrize("field", ["name", "summary", "owners[0].name", "metrics[0].name", "links[0].title"])
 def test_single_line_fields_refuse_line_breaks(field: str) -> None:
-    data = {"id": "x", "name": "X", "version": "1", "status": "draft", "summary": "s",
-            "owners": [{"name": "A B", "email": "a@b.io"}], "metrics": [{"name": "m", "value": 1}],
-            "links": [{"title": "t", "url": "https://example.com"}]}
+    data = {
+        "id": "x",
+        "name": "X",
+        "version": "1",
+        "status": "draft",
+        "summary": "s",
+        "owners": [{"name": "A B", "email": "a@b.io"}],
+        "metrics": [{"name": "m", "value": 1}],
+        "links": [{"title": "t", "url": "https://example.com"}],
+    }
     target: Any = data
     *parents, last = field.replace("[0]", ".0").split(".")
     for part in parents:
@@ -398,4 +512,5 @@ def test_single_line_fields_refuse_line_breaks(field: str) -> None:
     located = parse_yaml(yaml.safe_dump(data, sort_keys=False))
     errors = Validation(CardSchema.load()).check(located, "x.yaml")[1]
     assert [(error.path, error.message.split(";")[0]) for error in errors] == [
-        (field, "must be a single line (it holds a line break)")]
+        (field, "must be a single line (it holds a line break)")
+    ]

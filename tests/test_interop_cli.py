@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import yaml
+
 from conftest import REPO, run_cli, write_site
 
 CARD = "cards/credit-risk/2.0.yaml"
@@ -13,8 +14,11 @@ CARD = "cards/credit-risk/2.0.yaml"
 
 def test_exports_match_the_files_published_beside_the_card_page(example_site: Path, tmp_path: Path) -> None:
     folder = example_site / "models" / "credit-risk" / "2.0"
-    for export, name in (("json", "card.json"), ("huggingface", "huggingface-README.txt"),
-                         ("cyclonedx", "cyclonedx.json")):
+    for export, name in (
+        ("json", "card.json"),
+        ("huggingface", "huggingface-README.txt"),
+        ("cyclonedx", "cyclonedx.json"),
+    ):
         done = run_cli("export", CARD, "--format", export, cwd=REPO)
         assert done.returncode == 0, done.stderr
         assert done.stdout == (folder / name).read_text(), export
@@ -39,8 +43,9 @@ def test_export_to_a_file_and_bad_inputs(tmp_path: Path) -> None:
 def test_import_a_hugging_face_card_as_a_draft(tmp_path: Path) -> None:
     write_site(tmp_path)
     readme = next((REPO / "tests" / "data" / "huggingface").glob("*.md"))
-    done = run_cli("import", "huggingface", str(readme), "--owner", "Ada Lovelace <ada@example.com>",
-                   "--team", "nlp", cwd=tmp_path)
+    done = run_cli(
+        "import", "huggingface", str(readme), "--owner", "Ada Lovelace <ada@example.com>", "--team", "nlp", cwd=tmp_path
+    )
     assert done.returncode == 0, done.stderr
     written = tmp_path / done.stdout.strip()
     data = yaml.safe_load(written.read_text())

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import jsonschema
 import pytest
 import yaml
+
 from conftest import REPO, run_cli
 from model_catalog.json_schema import card_json_schema
 from model_catalog.plaindata import plain
@@ -19,8 +21,9 @@ from model_catalog.yamlsource import YamlError, parse_yaml
 
 SCHEMA = CardSchema.load()
 VALIDATION = Validation(SCHEMA)
-JSON_VALIDATOR = jsonschema.Draft202012Validator(card_json_schema(SCHEMA),
-                                                 format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+JSON_VALIDATOR = jsonschema.Draft202012Validator(
+    card_json_schema(SCHEMA), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+)
 EXAMPLES = sorted(p for p in (REPO / "cards").rglob("*.yaml") if p.name != "APPROVERS.yaml")
 
 Mutation = Callable[[dict[str, Any]], None]
@@ -32,6 +35,7 @@ def _set(path: tuple, value: Any) -> Mutation:
         for key in path[:-1]:
             target = target[key]
         target[path[-1]] = value
+
     return mutate
 
 
@@ -46,8 +50,9 @@ MUTATIONS: dict[str, Mutation] = {
     "missing summary": _drop("summary"),
     "missing limitations": _drop("limitations"),
     "missing out_of_scope": lambda data: data.get("intended_use", {}).pop("out_of_scope", None),
-    "draft without docs": lambda data: [data.pop(k, None) for k in ("summary", "limitations", "metrics")]
-    and data.__setitem__("status", "draft"),
+    "draft without docs": lambda data: (
+        [data.pop(k, None) for k in ("summary", "limitations", "metrics")] and data.__setitem__("status", "draft")
+    ),
     "version as number": _set(("version",), 1.1),
     "bad id": _set(("id",), "Bad_Id"),
     "bad status": _set(("status",), "aproved"),
@@ -116,7 +121,9 @@ def test_json_schema_and_validator_agree_on_every_structural_verdict() -> None:
 
 
 def test_schema_command_prints_the_schema_with_the_sites_extension(tmp_path: Path) -> None:
-    (tmp_path / "mkdocs.yml").write_text("site_name: x\nplugins:\n  - model-catalog:\n      schema_extension: ext.yaml\n")
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: x\nplugins:\n  - model-catalog:\n      schema_extension: ext.yaml\n"
+    )
     (tmp_path / "ext.yaml").write_text("fields:\n  cost_center: {type: string, regex: 'CC-[0-9]{4}'}\n")
     done = run_cli("schema", cwd=tmp_path)
     assert done.returncode == 0, done.stderr

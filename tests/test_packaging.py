@@ -10,8 +10,9 @@ from conftest import REPO, run
 
 
 def test_wheel_ships_templates_schema_and_entry_points(tmp_path: Path) -> None:
-    done = run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(REPO)], tmp_path,
-               timeout=300)
+    done = run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(REPO)], tmp_path, timeout=300
+    )
     assert done.returncode == 0, done.stderr
     wheel = next(tmp_path.glob("mkdocs_model_catalog-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())

@@ -16,12 +16,24 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from conftest import run
 
 REPO = Path(__file__).resolve().parent.parent
-EXAMPLE_MODELS = ["image-classifier", "text-encoder", "toxicity-classifier", "credit-risk", "speech-recognizer",
-                  "llm-assistant", "product-recommender", "demand-forecaster", "object-detector", "fraud-detector",
-                  "document-ocr", "churn-predictor"]
+EXAMPLE_MODELS = [
+    "image-classifier",
+    "text-encoder",
+    "toxicity-classifier",
+    "credit-risk",
+    "speech-recognizer",
+    "llm-assistant",
+    "product-recommender",
+    "demand-forecaster",
+    "object-detector",
+    "fraud-detector",
+    "document-ocr",
+    "churn-predictor",
+]
 INSTALL_TIMEOUT = 900
 
 
@@ -66,8 +78,9 @@ def properdocs_site(properdocs: Path, tmp_path_factory: pytest.TempPathFactory) 
 
 def test_properdocs_builds_the_example_catalog_with_material(properdocs_site: Path) -> None:
     index = (properdocs_site / "models" / "index.html").read_text()
-    assert re.search(r'<meta name="generator" content="[^"]*ProperDocs [^"]*mkdocs-material-', index), \
+    assert re.search(r'<meta name="generator" content="[^"]*ProperDocs [^"]*mkdocs-material-', index), (
         "not built by ProperDocs with the Material theme"
+    )
     assert len(re.findall(r"<tr data-mc-row", index)) == len(EXAMPLE_MODELS)
     for model_id in EXAMPLE_MODELS:
         assert re.search(rf'href="{model_id}/[^/"]+/"', index), model_id

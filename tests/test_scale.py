@@ -10,11 +10,12 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from conftest import REPO, mkdocs_build
 from model_catalog.loader import load_catalog
 
 sys.path.insert(0, str(REPO / "bench"))
-from generate import generate  # noqa: E402  (the benchmark's generator: one source of synthetic cards)
+from generate import generate
 
 PAGE_LIMIT = 30_000
 """Bytes a card page may have: the issue's limit, which the benchmark also reports (see docs/performance.md)."""

@@ -12,10 +12,11 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
+
 from conftest import ENV, with_approval, write_site
 from model_catalog.cache import SETTLED_NS
 from test_build import card
@@ -49,9 +50,14 @@ def serving(root: Path, port: int | None = None, ready: str = "Fraud") -> Iterat
     """`mkdocs serve` running in ``root`` until the block ends; yields its URL once the catalog shows ``ready``."""
     port = port or free_port()
     log = (root / "serve.log").open("a")
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-                              cwd=root, env=ENV, stdout=log, stderr=subprocess.STDOUT,
-                              preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # noqa: PLW1509 - only a signal call
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=root,
+        env=ENV,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     base = f"http://127.0.0.1:{port}/"
 
     def up() -> bool:
@@ -75,8 +81,11 @@ def serving(root: Path, port: int | None = None, ready: str = "Fraud") -> Iterat
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
-    write_site(tmp_path, {"fraud/1.0.yaml": card(), "fraud/2.0.yaml": card(version="2.0", status="draft")},
-               plugin_options="cards_dir: cards\ntemplates_dir: overrides")
+    write_site(
+        tmp_path,
+        {"fraud/1.0.yaml": card(), "fraud/2.0.yaml": card(version="2.0", status="draft")},
+        plugin_options="cards_dir: cards\ntemplates_dir: overrides",
+    )
     (tmp_path / "overrides" / "partials").mkdir(parents=True)
     with serving(tmp_path) as base:
         yield tmp_path, base
@@ -108,16 +117,31 @@ def test_serve_shows_drafts_rebuilds_and_reports_errors_without_stopping(served:
     assert "Flags risky card payments" in fetch(base + "models/fraud/1.0/")
 
 
-SERVED_FILES = ["models/", "models/fraud/", "models/fraud/1.0/", "models/fraud/2.0/", "models/fraud/3.0/",
-                "models/churn/1.0/", "models/catalog.json", "models/fraud/2.0/card.json", "models/fraud/3.0/card.json"]
+SERVED_FILES = [
+    "models/",
+    "models/fraud/",
+    "models/fraud/1.0/",
+    "models/fraud/2.0/",
+    "models/fraud/3.0/",
+    "models/churn/1.0/",
+    "models/catalog.json",
+    "models/fraud/2.0/card.json",
+    "models/fraud/3.0/card.json",
+]
 LIVERELOAD = re.compile(r"livereload\(\d+, \d+\);")
 """The live-reload call MkDocs adds to each page: its numbers change with every build."""
 
 
 def test_serve_rebuilds_give_the_site_a_fresh_server_gives(tmp_path: Path) -> None:
     """A rebuild reuses what the build before made in memory: after edits, every file is what a cold start makes."""
-    write_site(tmp_path, {"fraud/1.0.yaml": card(), "fraud/2.0.yaml": card(version="2.0"),
-                          "churn/1.0.yaml": card(id="churn", name="Churn")})
+    write_site(
+        tmp_path,
+        {
+            "fraud/1.0.yaml": card(),
+            "fraud/2.0.yaml": card(version="2.0"),
+            "churn/1.0.yaml": card(id="churn", name="Churn"),
+        },
+    )
     time.sleep(SETTLED_NS / 1e9 + 0.1)  # old enough that rebuilds know unchanged cards by their file stamps
     port = free_port()
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 import functools
 import http.server
 import threading
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 import yaml
-from conftest import mkdocs_build, write_site
 from playwright.sync_api import Browser
+
+from conftest import mkdocs_build, write_site
 from test_browser import QuietHandler
 
 pytestmark = pytest.mark.browser
@@ -30,21 +31,43 @@ def hostile_card(index: int, payload: str) -> dict:
     """A draft whose every free-text field holds ``payload`` (cut to the field's length limit)."""
     short = payload[:60]
     return {
-        "id": f"xss-{index:02d}", "name": payload[:120], "version": "1.0", "status": "draft",
-        "summary": payload, "description": f"Before. {payload} After.\n\n- {payload}\n\n**{payload}**",
+        "id": f"xss-{index:02d}",
+        "name": payload[:120],
+        "version": "1.0",
+        "status": "draft",
+        "summary": payload,
+        "description": f"Before. {payload} After.\n\n- {payload}\n\n**{payload}**",
         "owners": [{"name": payload, "email": "ada@example.com", "team": short}],
-        "task": payload[:80], "tags": [short, "xss"], "license": "MIT", "risk_tier": "low",
-        "model_details": {"architecture": payload, "framework": payload, "input_format": payload,
-                          "output_format": payload, "citation": payload},
+        "task": payload[:80],
+        "tags": [short, "xss"],
+        "license": "MIT",
+        "risk_tier": "low",
+        "model_details": {
+            "architecture": payload,
+            "framework": payload,
+            "input_format": payload,
+            "output_format": payload,
+            "citation": payload,
+        },
         "intended_use": {"primary_uses": [payload], "primary_users": [payload], "out_of_scope": [payload]},
         "factors": {"relevant": [payload], "evaluation": [payload]},
-        "metrics": [{"name": payload[:80], "value": 0.5, "slice": payload, "dataset": payload,
-                     "confidence_interval": [0.4, 0.6], "threshold": 0.45, "unit": "fraction"},
-                    {"name": payload[:80], "value": 0.7, "slice": "other", "dataset": payload}],
+        "metrics": [
+            {
+                "name": payload[:80],
+                "value": 0.5,
+                "slice": payload,
+                "dataset": payload,
+                "confidence_interval": [0.4, 0.6],
+                "threshold": 0.45,
+                "unit": "fraction",
+            },
+            {"name": payload[:80], "value": 0.7, "slice": "other", "dataset": payload},
+        ],
         "training_data": [{"name": payload, "description": payload, "size": payload, "sensitive_data": payload}],
         "evaluation_data": [{"name": payload, "description": payload, "link": "https://example.com/data"}],
         "ethical_considerations": [{"risk": payload, "mitigation": payload}],
-        "limitations": [payload], "caveats_and_recommendations": [payload],
+        "limitations": [payload],
+        "caveats_and_recommendations": [payload],
         "environmental_impact": {"hardware": payload, "region": payload, "hours": 1},
         "links": [{"title": payload, "url": "https://example.com/?q=%3Cscript%3E"}],
     }
@@ -53,8 +76,10 @@ def hostile_card(index: int, payload: str) -> dict:
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
     root = tmp_path_factory.mktemp("xss")
-    cards = {f"xss-{i:02d}/1.0.yaml": yaml.safe_dump(hostile_card(i, p), allow_unicode=True, sort_keys=False)
-             for i, p in enumerate(PAYLOADS)}
+    cards = {
+        f"xss-{i:02d}/1.0.yaml": yaml.safe_dump(hostile_card(i, p), allow_unicode=True, sort_keys=False)
+        for i, p in enumerate(PAYLOADS)
+    }
     write_site(root, cards, plugin_options="cards_dir: cards\nshow_drafts: true")
     config = root / "mkdocs.yml"  # with Material's tags plugin too: card tags reach its templates
     config.write_text(config.read_text().replace("  - search\n", "  - search\n  - tags\n"))
@@ -75,8 +100,11 @@ def test_no_payload_runs_on_any_page(hostile_site: tuple[Path, str], browser: Br
     page = context.new_page()
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    pages = ["models/"] + [f"models/xss-{i:02d}/" for i in range(len(PAYLOADS))] + \
-            [f"models/xss-{i:02d}/1.0/" for i in range(len(PAYLOADS))]
+    pages = (
+        ["models/"]
+        + [f"models/xss-{i:02d}/" for i in range(len(PAYLOADS))]
+        + [f"models/xss-{i:02d}/1.0/" for i in range(len(PAYLOADS))]
+    )
     for path in pages:
         page.goto(url + path)
         page.mouse.move(300, 300)
@@ -88,6 +116,7 @@ def test_no_payload_runs_on_any_page(hostile_site: tuple[Path, str], browser: Br
 def test_payloads_are_shown_as_text(hostile_site: tuple[Path, str], browser: Browser) -> None:
     _, url = hostile_site
     page = browser.new_page()
+
     def words(text: str) -> str:  # browsers collapse runs of white space in what they show
         return " ".join(text.split())
 
@@ -112,9 +141,14 @@ class ActiveContent(HTMLParser):
             self.found.append(f"<{tag}>")
         for name, value in attrs:
             target = (value or "").strip().lower()
-            if name.startswith("on") or name == "style" or (
+            if (
+                name.startswith("on")
+                or name == "style"
+                or (
                     name in ("href", "src", "xlink:href", "action", "data", "formaction")
-                    and target.startswith(("javascript:", "data:", "vbscript:"))):
+                    and target.startswith(("javascript:", "data:", "vbscript:"))
+                )
+            ):
                 self.found.append(f"<{tag} {name}={value!r}>")
 
 

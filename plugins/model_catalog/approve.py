@@ -24,7 +24,9 @@ BOM = "\ufeff"
 
 
 def _scalar(value: str) -> str:
-    return yaml.safe_dump(value, default_style=None, width=10_000, allow_unicode=True).strip().removesuffix("...").strip()
+    return (
+        yaml.safe_dump(value, default_style=None, width=10_000, allow_unicode=True).strip().removesuffix("...").strip()
+    )
 
 
 def approval_yaml(approval: dict[str, Any], indent: int) -> str:
@@ -71,18 +73,24 @@ def insert_approval(text: str, approval: dict[str, Any]) -> str:
         cut = len(text) if line_end == -1 else line_end + 1
         prefix = text[:cut] if text[:cut].endswith("\n") else text[:cut] + "\n"
         return prefix + approval_yaml(approval, node.start_mark.column) + text[cut:]
-    if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null") or (
-            isinstance(node, yaml.SequenceNode) and not node.value):
+    if (
+        (isinstance(node, yaml.ScalarNode)
+        and node.tag.endswith(":null"))
+        or (isinstance(node, yaml.SequenceNode) and not node.value)
+    ):
         # `approvals:` left empty, or `approvals: []`: drop the empty value, add the item below the key.
         key = next(key for key, value in root.value if value is node)
-        before, after = text[:node.start_mark.index], text[node.end_mark.index:]
+        before, after = text[: node.start_mark.index], text[node.end_mark.index :]
         text = (before.rstrip(" ") if after[:1] in ("\n", "") else before) + after
         line_end = text.find("\n", key.end_mark.index)
         cut = len(text) if line_end == -1 else line_end + 1
         head = text[:cut] if text[:cut].endswith("\n") else text[:cut] + "\n"
         return head + approval_yaml(approval, 2) + text[cut:]
-    raise YamlError(node.start_mark.line + 1, node.start_mark.column + 1,
-                    "`approvals` is not a list; fix it before adding an approval")
+    raise YamlError(
+        node.start_mark.line + 1,
+        node.start_mark.column + 1,
+        "`approvals` is not a list; fix it before adding an approval",
+    )
 
 
 def write_approval(path: Path, approval: dict[str, Any]) -> None:
@@ -99,7 +107,8 @@ def write_approval(path: Path, approval: dict[str, Any]) -> None:
     expected = dict(before)
     expected["approvals"] = list(before.get("approvals") or []) + [after["approvals"][-1]]
     if after != expected or {k: str(v).strip() for k, v in after["approvals"][-1].items()} != {
-            k: str(v).strip() for k, v in approval.items()}:
+        k: str(v).strip() for k, v in approval.items()
+    }:
         raise YamlError(1, 1, "could not add the approval without changing other content; add it by hand")
     if crlf:
         updated = updated.replace("\n", "\r\n")
@@ -111,16 +120,24 @@ class ApprovalRefused(Exception):
     """The approval would not count (or cannot be written); the message says why."""
 
 
-def add_approval(card_path: Path, *, approver: str, role: str, settings: CatalogSettings,
-                 date: str | None = None, key: Path | None = None) -> dict[str, Any]:
+def add_approval(
+    card_path: Path,
+    *,
+    approver: str,
+    role: str,
+    settings: CatalogSettings,
+    date: str | None = None,
+    key: Path | None = None,
+) -> dict[str, Any]:
     """Append an approval of the card's current content to its file, signed with ``key`` when given.
 
     Refuses (:class:`ApprovalRefused`) anything the gate would not count: an
     invalid card or registry, a draft, an unknown approver or role, a role
     the card's risk tier does not need, a bad date or signature.
     """
-    card, errors = read_card(card_path, validation_for(CardSchema.load(settings.schema_extension_path)),
-                             max_bytes=settings.max_card_bytes)
+    card, errors = read_card(
+        card_path, validation_for(CardSchema.load(settings.schema_extension_path)), max_bytes=settings.max_card_bytes
+    )
     if card is None:
         raise ApprovalRefused("the card is invalid; fix it before approving it:\n" + format_text(errors))
     if card.is_draft:
@@ -139,21 +156,25 @@ def add_approval(card_path: Path, *, approver: str, role: str, settings: Catalog
             approval["signature"] = sign(message, key)
         except SigningError as exc:
             raise ApprovalRefused(str(exc)) from None
-    trial = replace(card, data={**card.data, "approvals": [*card.data.get("approvals", []),
-                                                            {**approval, "date": parsed_date}]})
+    trial = replace(
+        card, data={**card.data, "approvals": [*card.data.get("approvals", []), {**approval, "date": parsed_date}]}
+    )
     state = review_card(trial, settings.policy, registry, build_date())
     check = state.checks[-1]
     if not check.counts:
         raise ApprovalRefused(f"not approved: {check.problem}")
     if role not in state.required_roles:
         needed = ", ".join(state.required_roles) or "none"
-        raise ApprovalRefused(f"not approved: {card.data.get('risk_tier')} risk does not need the role {role!r} "
-                              f"(needs: {needed})")
+        raise ApprovalRefused(
+            f"not approved: {card.data.get('risk_tier')} risk does not need the role {role!r} (needs: {needed})"
+        )
     try:
         write_approval(card_path, approval)
     except YamlError as exc:
         raise ApprovalRefused(str(exc.to_card_error(display_path(card_path)))) from None
     except OSError as exc:
-        raise ApprovalRefused(f"{display_path(card_path)}: cannot write the approval into the card: "
-                              f"{exc.strerror or exc}; check that you may write to its folder") from None
+        raise ApprovalRefused(
+            f"{display_path(card_path)}: cannot write the approval into the card: "
+            f"{exc.strerror or exc}; check that you may write to its folder"
+        ) from None
     return approval

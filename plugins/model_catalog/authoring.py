@@ -5,8 +5,9 @@ from __future__ import annotations
 import difflib
 import re
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from .atomicfile import replace_file
 from .card import Card
@@ -30,6 +31,7 @@ def slugify(name: str) -> str:
 
 def git_owner() -> dict[str, str] | None:
     """The owner git knows about (user.name, user.email), if any."""
+
     def read(key: str) -> str:
         try:
             done = subprocess.run(["git", "config", key], capture_output=True, text=True, timeout=5)
@@ -81,9 +83,14 @@ def _existing(cards_dir: Path, model_id: str, version: str) -> Path | None:
     return None
 
 
-def create_model_card(model_info: Mapping[str, Any], cards_dir: str | Path = "cards", *,
-                      owners: list[dict[str, str]] | None = None, overwrite: bool = False,
-                      schema: CardSchema | None = None) -> Card:
+def create_model_card(
+    model_info: Mapping[str, Any],
+    cards_dir: str | Path = "cards",
+    *,
+    owners: list[dict[str, str]] | None = None,
+    overwrite: bool = False,
+    schema: CardSchema | None = None,
+) -> Card:
     """Write a draft card for ``model_info`` to ``cards_dir/<id>/<version>.yaml`` and return it.
 
     Every section of the format is in the file; what ``model_info`` does not
@@ -100,14 +107,18 @@ def create_model_card(model_info: Mapping[str, Any], cards_dir: str | Path = "ca
     if not data.get("owners"):
         owner = git_owner()
         if owner is None:
-            raise ValueError("no owners: pass owners=[{'name': ..., 'email': ...}] (or set git's user.name and user.email)")
+            raise ValueError(
+                "no owners: pass owners=[{'name': ..., 'email': ...}] (or set git's user.name and user.email)"
+            )
         data["owners"] = [owner]
     cards_dir = Path(cards_dir)
     target = cards_dir / str(data["id"]) / f"{data['version']}.yaml"
     existing = _existing(cards_dir, str(data["id"]), str(data["version"]))
     if existing is not None and not overwrite:
-        raise CardExistsError(f"{display_path(existing)} already holds {data['id']} version {data['version']}; "
-                              "replace it with --force (overwrite=True from Python)")
+        raise CardExistsError(
+            f"{display_path(existing)} already holds {data['id']} version {data['version']}; "
+            "replace it with --force (overwrite=True from Python)"
+        )
     if existing is not None and existing.resolve() != target.resolve():
         target = existing
     text = render_card_yaml(schema, data, new_card_header(str(data["name"]), str(data["version"])))
@@ -120,4 +131,3 @@ def create_model_card(model_info: Mapping[str, Any], cards_dir: str | Path = "ca
     if card is None:  # pragma: no cover - the text was checked above
         raise CatalogError(errors)
     return card
-

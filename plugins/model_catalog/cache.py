@@ -18,9 +18,9 @@ import hashlib
 import io
 import json
 import os
+from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from pathlib import Path
-from collections.abc import Callable, Iterator
 from typing import Any, TextIO
 
 import orjson
@@ -104,8 +104,9 @@ def file_stamp(path: Path) -> FileStamp | None:
 class CardCache:
     """Results of validating card file contents, by content hash."""
 
-    def __init__(self, folder: CacheFolder | None, context: str, previous: CardCache | None = None,
-                 remember: bool = False):
+    def __init__(
+        self, folder: CacheFolder | None, context: str, previous: CardCache | None = None, remember: bool = False
+    ):
         """The cache in ``folder``; or, when ``previous`` (an earlier run in this process) had the same folder
         and context, its entries, already decoded (``mkdocs serve`` rebuilds), and the content keys of the
         files it read (:meth:`known_key`). With ``remember``, this run keeps such things for a next run: the
@@ -169,7 +170,10 @@ class CardCache:
             return None
         try:
             if "errors" in entry:
-                result: tuple[dict[str, Any] | None, list[CardError]] = (None, [CardError(**e) for e in entry["errors"]])
+                result: tuple[dict[str, Any] | None, list[CardError]] = (
+                    None,
+                    [CardError(**e) for e in entry["errors"]],
+                )
             else:
                 # Dates are restored in place: the entry is written back with them as text (see save).
                 result = (_restore_dates(entry["data"], entry["dates"]), [])
@@ -188,8 +192,9 @@ class CardCache:
             self._encoded.pop(key, None)
             self.dirty = True
 
-    def put(self, key: str, data: dict[str, Any] | None, errors: list[CardError],
-            dates: list[list[str | int]] | None = None) -> None:
+    def put(
+        self, key: str, data: dict[str, Any] | None, errors: list[CardError], dates: list[list[str | int]] | None = None
+    ) -> None:
         """Remember a card file's answer; ``dates`` are :func:`date_paths` of ``data`` when already known."""
         if self.path is None:
             return
@@ -219,8 +224,15 @@ class CardCache:
         if self.remember:
             self._encoded = encoded
         # The keys are hexadecimal digests: nothing in them needs escaping.
-        body = b"".join([b'{"context":', orjson.dumps(self.context), b',"entries":{',
-                         b",".join(b'"%s":%s' % (key.encode(), entry) for key, entry in encoded.items()), b"}}"])
+        body = b"".join(
+            [
+                b'{"context":',
+                orjson.dumps(self.context),
+                b',"entries":{',
+                b",".join(b'"%s":%s' % (key.encode(), entry) for key, entry in encoded.items()),
+                b"}}",
+            ]
+        )
         mac = self.folder.mac(_ENTRIES_MAC, body).encode()
         with contextlib.suppress(OSError):
             replace_file(self.path, mac + b"\n" + body)
@@ -249,8 +261,9 @@ class TextCache:
     text before a file is used.
     """
 
-    def __init__(self, folder: CacheFolder | None, context: str, previous: TextCache | None = None,
-                 remember: bool = False):
+    def __init__(
+        self, folder: CacheFolder | None, context: str, previous: TextCache | None = None, remember: bool = False
+    ):
         """The cache in ``folder``; with ``previous``, an earlier run's in this process on the same folder
         (``mkdocs serve``), its listing of the folder and the file texts it read are taken over. With
         ``remember``, :meth:`file_text` keeps what it reads for such a next run."""
@@ -415,8 +428,11 @@ class TextCache:
     @classmethod
     def _scan(cls, folder: Path) -> dict[str, tuple[Path, str]]:
         """Files stored by :meth:`put_file` (named ``<key>.<keyed hash>``), by key: one listing of the folder."""
-        return {key: (Path(entry.path), rest) for entry, key, rest in cls._entries(folder)
-                if len(key) == 64 and len(rest) == 64 and set(rest) <= _HEX}
+        return {
+            key: (Path(entry.path), rest)
+            for entry, key, rest in cls._entries(folder)
+            if len(key) == 64 and len(rest) == 64 and set(rest) <= _HEX
+        }
 
     def prune(self) -> None:
         """Delete the entries this build did not use, so the folder does not grow without bound.
@@ -428,7 +444,7 @@ class TextCache:
             return
         for entry, key, rest in self._entries(self.folder):
             if key:
-                ours = len(key) == 64 and set(key) <= _HEX and (not rest or len(rest) == 64 and set(rest) <= _HEX)
+                ours = len(key) == 64 and set(key) <= _HEX and (not rest or (len(rest) == 64 and set(rest) <= _HEX))
                 stale = key not in self.used
             else:  # a temporary file replace_file left behind: .<name>.<random>.tmp
                 ours = stale = entry.name.endswith(".tmp")

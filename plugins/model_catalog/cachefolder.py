@@ -64,8 +64,10 @@ def secret_key(project: Path) -> bytes:
     real = Path(os.path.realpath(path))
     project = Path(os.path.realpath(project))
     if _inside(real, [project, repository_top(project)]):
-        raise CacheError(f"the cache key {path} is inside the project's repository, where a pull request could "
-                         f"replace it; set XDG_CACHE_HOME to a folder outside it, or set {KEY_ENV}")
+        raise CacheError(
+            f"the cache key {path} is inside the project's repository, where a pull request could "
+            f"replace it; set XDG_CACHE_HOME to a folder outside it, or set {KEY_ENV}"
+        )
     known = _SECRETS.get(str(real))
     if known is None:
         known = _SECRETS[str(real)] = _read_key(path) or _make_key(path) or secrets.token_bytes(32)
@@ -116,8 +118,12 @@ def read_regular(path: Path) -> bytes | None:
 def _tracked_by_git(path: Path) -> list[str]:
     """Files git tracks at or under ``path`` (empty when git is missing or ``path`` is not in a repository)."""
     try:
-        done = subprocess.run(["git", "-C", str(path.parent), "ls-files", "-z", "--", path.name],
-                              capture_output=True, timeout=30, check=False)
+        done = subprocess.run(
+            ["git", "-C", str(path.parent), "ls-files", "-z", "--", path.name],
+            capture_output=True,
+            timeout=30,
+            check=False,
+        )
     except (OSError, subprocess.SubprocessError):
         return []
     if done.returncode != 0:
@@ -178,9 +184,11 @@ class CacheFolder:
 
 
 def _a_link(path: Path) -> str:
-    return (f"{path} in the cache folder is a symbolic link; model-catalog never follows links in its cache (a link committed "
-            "to the repository could make it read, overwrite or delete files elsewhere): delete it, the cache is "
-            "rebuilt by the next build")
+    return (
+        f"{path} in the cache folder is a symbolic link; model-catalog never follows links in its cache (a link committed "
+        "to the repository could make it read, overwrite or delete files elsewhere): delete it, the cache is "
+        "rebuilt by the next build"
+    )
 
 
 def open_cache_folder(path: Path | None, project: Path) -> CacheFolder | None:
@@ -189,16 +197,20 @@ def open_cache_folder(path: Path | None, project: Path) -> CacheFolder | None:
         return None
     path = path.absolute()
     if path.is_symlink():
-        raise CacheError(f"cache_dir {path} is a symbolic link; model-catalog never follows links to or in its "
-                         "cache (a link committed to the repository could make it delete files elsewhere): "
-                         "point cache_dir at a real folder")
+        raise CacheError(
+            f"cache_dir {path} is a symbolic link; model-catalog never follows links to or in its "
+            "cache (a link committed to the repository could make it delete files elsewhere): "
+            "point cache_dir at a real folder"
+        )
     if path.exists():
         if not path.is_dir():
             raise CacheError(f"cache_dir {path} is not a folder; remove it or point cache_dir elsewhere")
         tracked = _tracked_by_git(path) if repository_top(path.parent) else []
         if tracked:
-            raise CacheError(f"cache_dir {path} is tracked by git ({len(tracked)} file(s), e.g. {tracked[0]}); a cache "
-                             "committed to the repository must never decide what is validated or published: run "
-                             f"`git rm -r --cached {path.name}` and list it in .gitignore")
+            raise CacheError(
+                f"cache_dir {path} is tracked by git ({len(tracked)} file(s), e.g. {tracked[0]}); a cache "
+                "committed to the repository must never decide what is validated or published: run "
+                f"`git rm -r --cached {path.name}` and list it in .gitignore"
+            )
     real = Path(os.path.realpath(path))
     return CacheFolder(real, secret_key(project))

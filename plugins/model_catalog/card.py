@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from .digest import content_digest
 from .errors import CardError
@@ -100,8 +101,9 @@ class Catalog:
             by_id: dict[str, list[Card]] = {}
             for card in self.cards:
                 by_id.setdefault(card.id, []).append(card)
-            self._by_id = {key: sorted(cards, key=lambda c: version_key(c.version), reverse=True)
-                           for key, cards in by_id.items()}
+            self._by_id = {
+                key: sorted(cards, key=lambda c: version_key(c.version), reverse=True) for key, cards in by_id.items()
+            }
             self._derived: dict[str, list[Card]] = {}
             for card in self.cards:
                 base = str(card.data.get("model_details", {}).get("base_model", "")).split("@")[0]

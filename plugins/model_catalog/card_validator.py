@@ -35,7 +35,11 @@ class CardValidator(cerberus.Validator):
             close = difflib.get_close_matches(part, self.licenses, n=1, cutoff=0.75)
             lower = {name.lower(): name for name in self.licenses}.get(part.lower())
             guess = lower or (close[0] if close else None)
-            hint = f"did you mean {guess!r}?" if guess else "use an SPDX identifier (https://spdx.org/licenses/) or `proprietary`"
+            hint = (
+                f"did you mean {guess!r}?"
+                if guess
+                else "use an SPDX identifier (https://spdx.org/licenses/) or `proprietary`"
+            )
             self._error(field, f"unknown license {part!r}; {hint}")
 
     def _validate_single_line(self, constraint: bool, field: str, value: object) -> None:

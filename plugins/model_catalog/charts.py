@@ -24,7 +24,7 @@ MIN_CHART_SLICES = 3
 
 def format_number(value: float) -> str:
     """Short, stable text for a metric value."""
-    if isinstance(value, int) or float(value).is_integer() and abs(value) >= 1:
+    if isinstance(value, int) or (float(value).is_integer() and abs(value) >= 1):
         return f"{int(value):,}"
     if abs(value) >= 1000:
         return f"{value:,.0f}"
@@ -100,12 +100,17 @@ def _chart(chart_id: str, name: str, dataset: str | None, entries: list[dict[str
         y = TOP + row * ROW_HEIGHT
         start, end = sorted((zero, x_of(value)))
         interval = entry.get("confidence_interval")
-        chart.bars.append(Bar(
-            label=str(entry.get("slice") or OVERALL),
-            value_text=format_number(value) + (f" {unit}" if unit and unit != "fraction" else ""),
-            y=y, x=start, width=max(end - start, 1), passed=passes(entry),
-            whisker=(x_of(interval[0]), x_of(interval[1])) if interval else None,
-        ))
+        chart.bars.append(
+            Bar(
+                label=str(entry.get("slice") or OVERALL),
+                value_text=format_number(value) + (f" {unit}" if unit and unit != "fraction" else ""),
+                y=y,
+                x=start,
+                width=max(end - start, 1),
+                passed=passes(entry),
+                whisker=(x_of(interval[0]), x_of(interval[1])) if interval else None,
+            )
+        )
     chart.axis_y = TOP + len(entries) * ROW_HEIGHT
     chart.height = chart.axis_y + AXIS_HEIGHT
     chart.ticks = [(x_of(tick), format_number(tick)) for tick in ticks]
@@ -117,11 +122,14 @@ def _chart(chart_id: str, name: str, dataset: str | None, entries: list[dict[str
     better = "higher is better" if entries[0].get("higher_is_better", True) else "lower is better"
     best = max(chart.bars, key=lambda bar: bar.x + bar.width)
     worst = min(chart.bars, key=lambda bar: bar.x + bar.width)
-    summary = f"{len(entries)} slices, {better}, from {worst.value_text} ({worst.label}) to {best.value_text} ({best.label})"
+    summary = (
+        f"{len(entries)} slices, {better}, from {worst.value_text} ({worst.label}) to {best.value_text} ({best.label})"
+    )
     if threshold is not None:
         failing = [bar.label for bar in chart.bars if bar.passed is False]
         summary += f"; dashed line: threshold {format_number(threshold)}, " + (
-            f"missed by {', '.join(failing)}" if failing else "met by every slice")
+            f"missed by {', '.join(failing)}" if failing else "met by every slice"
+        )
     summary += "; whiskers: confidence interval."
     chart.description = summary
     return chart

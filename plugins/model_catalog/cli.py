@@ -15,10 +15,10 @@ from typing import Any, NoReturn
 
 from ._version import __version__
 from .approve import ApprovalRefused, add_approval
+from .atomicfile import replace_file
 from .authoring import CardExistsError, create_model_card, git_owner
 from .cachefolder import CacheError
 from .card import version_key
-from .atomicfile import replace_file
 from .errors import CatalogError, format_github, format_json, format_text, printable
 from .export import EXPORTERS
 from .gate import CheckedCatalog, check_cards
@@ -90,24 +90,39 @@ def cmd_status(args: argparse.Namespace) -> int:
     for card in sorted(checked.catalog.cards, key=lambda c: (c.id, version_key(c.version))):
         state = checked.reviews[card.key]
         counted = sorted({check.role for check in state.checks if check.counts and check.role in state.required_roles})
-        rows.append({
-            "file": card.source, "id": card.id, "version": card.version, "status": card.status,
-            "risk_tier": card.data.get("risk_tier"), "review": state.label,
-            "required_roles": list(state.required_roles), "approved_roles": counted,
-            "missing_roles": state.missing_roles if state.checked else [],
-            "invalid_approvals": [{"index": c.index, "approver": c.approver, "role": c.role, "problem": c.problem}
-                                  for c in state.invalid],
-            "review_due": state.review_due.isoformat() if state.review_due else None,
-        })
+        rows.append(
+            {
+                "file": card.source,
+                "id": card.id,
+                "version": card.version,
+                "status": card.status,
+                "risk_tier": card.data.get("risk_tier"),
+                "review": state.label,
+                "required_roles": list(state.required_roles),
+                "approved_roles": counted,
+                "missing_roles": state.missing_roles if state.checked else [],
+                "invalid_approvals": [
+                    {"index": c.index, "approver": c.approver, "role": c.role, "problem": c.problem}
+                    for c in state.invalid
+                ],
+                "review_due": state.review_due.isoformat() if state.review_due else None,
+            }
+        )
     if args.format == "json":
         print(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
         for row in rows:
-            parts = [f"{row['id']} {row['version']}", row["status"], f"risk {row['risk_tier'] or '-'}",
-                     f"review: {row['review']}"]
+            parts = [
+                f"{row['id']} {row['version']}",
+                row["status"],
+                f"risk {row['risk_tier'] or '-'}",
+                f"review: {row['review']}",
+            ]
             if row["required_roles"]:
-                parts.append(f"approved {len(row['approved_roles'])}/{len(row['required_roles'])}"
-                             f" ({', '.join(row['approved_roles']) or 'none'})")
+                parts.append(
+                    f"approved {len(row['approved_roles'])}/{len(row['required_roles'])}"
+                    f" ({', '.join(row['approved_roles']) or 'none'})"
+                )
             if row["missing_roles"]:
                 parts.append("missing " + ", ".join(row["missing_roles"]))
             for bad in row["invalid_approvals"]:
@@ -118,16 +133,25 @@ def cmd_status(args: argparse.Namespace) -> int:
         broken = [error for error in checked.catalog.errors if error.severity == "error"]
         if broken:
             files = sorted({error.file for error in broken})
-            print(f"{len(files)} card file(s) invalid ({', '.join(map(printable, files[:3]))}"
-                  f"{', ...' if len(files) > 3 else ''}); run `model-catalog validate`", file=sys.stderr)
+            print(
+                f"{len(files)} card file(s) invalid ({', '.join(map(printable, files[:3]))}"
+                f"{', ...' if len(files) > 3 else ''}); run `model-catalog validate`",
+                file=sys.stderr,
+            )
     return EXIT_INVALID if checked.blocking else EXIT_OK
 
 
 def cmd_approve(args: argparse.Namespace) -> int:
     path = Path(args.card)
     try:
-        approval = add_approval(path, approver=args.approver, role=args.role, settings=_settings(args),
-                                date=args.date, key=Path(args.key) if args.key else None)
+        approval = add_approval(
+            path,
+            approver=args.approver,
+            role=args.role,
+            settings=_settings(args),
+            date=args.date,
+            key=Path(args.key) if args.key else None,
+        )
     except ApprovalRefused as exc:
         raise UsageError(str(exc)) from None
     signed = " (signed)" if "signature" in approval else ""
@@ -138,7 +162,7 @@ def cmd_approve(args: argparse.Namespace) -> int:
 def _parse_owner(text: str, team: str | None) -> dict[str, str]:
     match = re.fullmatch(r"\s*(.+?)\s*<([^<>@\s]+@[^<>\s]+)>\s*", text)
     if not match:
-        raise UsageError(f"--owner {text!r}: write it as \"Full Name <email@example.com>\"")
+        raise UsageError(f'--owner {text!r}: write it as "Full Name <email@example.com>"')
     owner = {"name": match[1], "email": match[2]}
     if team:
         owner["team"] = team
@@ -150,7 +174,7 @@ def _owners(args: argparse.Namespace) -> list[dict[str, str]]:
     if not owners:
         owner = git_owner()
         if owner is None:
-            raise UsageError("no owner: pass --owner \"Full Name <email>\" (or set git's user.name and user.email)")
+            raise UsageError('no owner: pass --owner "Full Name <email>" (or set git\'s user.name and user.email)')
         owners = [{**owner, "team": args.team} if args.team else owner]
     return owners
 
@@ -164,8 +188,9 @@ def _create(args: argparse.Namespace, model_info: dict[str, Any]) -> int:
     if cards_dir.exists() and not cards_dir.is_dir():
         raise UsageError(f"cards_dir {display_path(cards_dir)} is not a folder; fix cards_dir in the configuration")
     try:
-        card = create_model_card(model_info, cards_dir, owners=_owners(args), overwrite=args.force,
-                                 schema=_schema(settings))
+        card = create_model_card(
+            model_info, cards_dir, owners=_owners(args), overwrite=args.force, schema=_schema(settings)
+        )
     except (ValueError, CardExistsError) as exc:
         raise UsageError(str(exc)) from None
     except CatalogError as exc:
@@ -176,9 +201,12 @@ def _create(args: argparse.Namespace, model_info: dict[str, Any]) -> int:
 
 def cmd_new(args: argparse.Namespace) -> int:
     if not _SLUG.fullmatch(args.id):
-        raise UsageError(f"{args.id!r} is not a valid id: use lowercase letters, digits and hyphens, 1 to 63 characters")
-    return _create(args, {"id": args.id, "name": args.name or args.id.replace("-", " ").title(),
-                          "version": args.version})
+        raise UsageError(
+            f"{args.id!r} is not a valid id: use lowercase letters, digits and hyphens, 1 to 63 characters"
+        )
+    return _create(
+        args, {"id": args.id, "name": args.name or args.id.replace("-", " ").title(), "version": args.version}
+    )
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -231,24 +259,40 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _add_creation_options(parser: argparse.ArgumentParser, out: str = "--cards-dir") -> None:
-    parser.add_argument("--owner", action="append", default=[], metavar='"NAME <EMAIL>"',
-                        help="an owner; repeat for several (default: git's user)")
+    parser.add_argument(
+        "--owner",
+        action="append",
+        default=[],
+        metavar='"NAME <EMAIL>"',
+        help="an owner; repeat for several (default: git's user)",
+    )
     parser.add_argument("--team", help="the owners' team")
-    parser.add_argument(out, dest="cards_dir", metavar="DIR", help="where cards live (default: cards_dir from mkdocs.yml)")
+    parser.add_argument(
+        out, dest="cards_dir", metavar="DIR", help="where cards live (default: cards_dir from mkdocs.yml)"
+    )
     parser.add_argument("--force", action="store_true", help="overwrite an existing card of the same id and version")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="model-catalog", description="Validate, review and publish model cards.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("--config", help="the MkDocs configuration to read the plugin's options from "
-                        "(default: mkdocs.yml, or properdocs.yml, in the current folder)")
+    parser.add_argument(
+        "--config",
+        help="the MkDocs configuration to read the plugin's options from "
+        "(default: mkdocs.yml, or properdocs.yml, in the current folder)",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     validate = commands.add_parser("validate", help="check cards; exit 1 when any is invalid")
-    validate.add_argument("paths", nargs="*", metavar="PATH", help="card files or folders (default: cards_dir from mkdocs.yml)")
-    validate.add_argument("--format", choices=["text", "github", "json"], default="text",
-                          help="text (file:line:col: field: message), github (workflow commands) or json")
+    validate.add_argument(
+        "paths", nargs="*", metavar="PATH", help="card files or folders (default: cards_dir from mkdocs.yml)"
+    )
+    validate.add_argument(
+        "--format",
+        choices=["text", "github", "json"],
+        default="text",
+        help="text (file:line:col: field: message), github (workflow commands) or json",
+    )
     validate.set_defaults(handler=cmd_validate)
 
     status = commands.add_parser("status", help="one line per card version: review state, approvals, what is missing")

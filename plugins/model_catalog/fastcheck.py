@@ -15,21 +15,43 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
 from collections.abc import Callable
+from typing import Any
 
 from .value_rules import LINE_BREAKS, link_problem, unknown_licenses
 
 Check = Callable[[Any], bool]
 Rules = dict[str, Any]
 
-SUPPORTED_RULES = frozenset({"type", "schema", "meta", "required", "empty", "allowed", "regex", "min", "max",
-                             "minlength", "maxlength", "link", "spdx_license", "single_line"})
+SUPPORTED_RULES = frozenset(
+    {
+        "type",
+        "schema",
+        "meta",
+        "required",
+        "empty",
+        "allowed",
+        "regex",
+        "min",
+        "max",
+        "minlength",
+        "maxlength",
+        "link",
+        "spdx_license",
+        "single_line",
+    }
+)
 
 _TYPES: dict[str, tuple[type, ...]] = {
     # Exact types, at least as strict as Cerberus' definitions (which also admit bool as an integer, etc.).
-    "string": (str,), "integer": (int,), "number": (int, float), "float": (int, float), "boolean": (bool,),
-    "list": (list,), "dict": (dict,), "isodate": (dt.date,),
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "float": (int, float),
+    "boolean": (bool,),
+    "list": (list,),
+    "dict": (dict,),
+    "isodate": (dt.date,),
 }
 _SIZED = (str, list, dict)
 _PLAIN = frozenset({str, int, float, bool, list, dict, dt.date})
@@ -78,13 +100,21 @@ def _rules(rules: Rules, licenses: frozenset[str]) -> Check:
         tests.append(lambda value: type(value) in allowed_types)
     if "allowed" in rules:
         options = rules["allowed"]
-        tests.append(lambda value: all(item in options for item in value) if isinstance(value, list)
-                     else not isinstance(value, dict) and value in options)
+        tests.append(
+            lambda value: (
+                all(item in options for item in value)
+                if isinstance(value, list)
+                else not isinstance(value, dict) and value in options
+            )
+        )
     if "regex" in rules:
         pattern = str(rules["regex"])
         matcher = re.compile(pattern).fullmatch  # as card_validator.CardValidator matches it
         tests.append(lambda value: not isinstance(value, str) or matcher(value) is not None)
-    for rule, compare in (("min", lambda value, bound: not value < bound), ("max", lambda value, bound: not value > bound)):
+    for rule, compare in (
+        ("min", lambda value, bound: not value < bound),
+        ("max", lambda value, bound: not value > bound),
+    ):
         if rule in rules:
             tests.append(_comparison(compare, rules[rule]))
     if "minlength" in rules:

@@ -46,9 +46,17 @@ class CheckedCatalog:
         return [error for error in self.errors if error.severity == "error"]
 
 
-def check_cards(settings: CatalogSettings, paths: list[Path] | None = None, *, schema: CardSchema | None = None,
-                today: dt.date | None = None, root: Path | None = None, workers: int = 1,
-                reuse: CardCache | None = None, remember: bool = False) -> CheckedCatalog:
+def check_cards(
+    settings: CatalogSettings,
+    paths: list[Path] | None = None,
+    *,
+    schema: CardSchema | None = None,
+    today: dt.date | None = None,
+    root: Path | None = None,
+    workers: int = 1,
+    reuse: CardCache | None = None,
+    remember: bool = False,
+) -> CheckedCatalog:
     """Load, validate and review the cards of ``settings`` (or only those under ``paths``).
 
     ``reuse`` is the cache of an earlier check in this process (``mkdocs serve``):
@@ -59,18 +67,32 @@ def check_cards(settings: CatalogSettings, paths: list[Path] | None = None, *, s
         return _check_cards(settings, paths, schema, today, root, workers, reuse, remember)
 
 
-def _check_cards(settings: CatalogSettings, paths: list[Path] | None, schema: CardSchema | None,
-                 today: dt.date | None, root: Path | None, workers: int, reuse: CardCache | None,
-                 remember: bool) -> CheckedCatalog:
+def _check_cards(
+    settings: CatalogSettings,
+    paths: list[Path] | None,
+    schema: CardSchema | None,
+    today: dt.date | None,
+    root: Path | None,
+    workers: int,
+    reuse: CardCache | None,
+    remember: bool,
+) -> CheckedCatalog:
     schema = schema or CardSchema.load(settings.schema_extension_path)
     policy = settings.policy
     registry_path = settings.registry_path
     inside = bool(paths) and all(p.resolve().is_relative_to(settings.cards_path) for p in paths or [])
     folder = reuse.folder if reuse is not None else open_cache_folder(settings.cache_path, settings.base_dir)
     cache = CardCache(folder, f"{schema.digest}|{settings.max_card_bytes}", previous=reuse, remember=remember)
-    catalog = load_catalog(paths or [settings.cards_path], schema=schema, root=root,
-                           max_bytes=settings.max_card_bytes, exclude=[registry_path],
-                           context=settings.cards_path if inside else None, cache=cache, workers=workers)
+    catalog = load_catalog(
+        paths or [settings.cards_path],
+        schema=schema,
+        root=root,
+        max_bytes=settings.max_card_bytes,
+        exclude=[registry_path],
+        context=settings.cards_path if inside else None,
+        cache=cache,
+        workers=workers,
+    )
     registry = load_registry(registry_path, display_path(registry_path, root), settings.max_card_bytes)
     checked = CheckedCatalog(catalog, registry, errors=list(catalog.errors), cache=cache, cache_folder=folder)
     today = today or build_date()
@@ -89,8 +111,12 @@ def _check_cards(settings: CatalogSettings, paths: list[Path] | None, schema: Ca
     return checked
 
 
-def validate(paths: str | Path | list[str | Path] | None = None, *, config: str | Path | None = None,
-             today: dt.date | None = None) -> list[CardError]:
+def validate(
+    paths: str | Path | list[str | Path] | None = None,
+    *,
+    config: str | Path | None = None,
+    today: dt.date | None = None,
+) -> list[CardError]:
     """Every problem in the cards, as `model-catalog validate` finds them: errors, warnings and notices.
 
     ``config`` is an mkdocs.yml to read the plugin's options from (default:

@@ -13,21 +13,33 @@ from typing import Any
 from .schema import CardSchema, Rules
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
-_TYPES = {"string": "string", "integer": "integer", "number": "number", "float": "number", "boolean": "boolean",
-          "list": "array", "dict": "object", "isodate": "string"}
+_TYPES = {
+    "string": "string",
+    "integer": "integer",
+    "number": "number",
+    "float": "number",
+    "boolean": "boolean",
+    "list": "array",
+    "dict": "object",
+    "isodate": "string",
+}
 _END = r"$(?![\s\S])"
 """The end of the text in every regex dialect: Python's ``$`` also matches before a final newline, ECMA's does not."""
 _VISIBLE = r"[^\s\x00-\x1f\x7f-\x9f]"  # no white space, no control character (see value_rules.link_problem)
-_LINK = (rf"^(?:https?://[^\s/?#\x00-\x1f\x7f-\x9f]+{_VISIBLE}*|mailto:{_VISIBLE}+"
-         rf"|(?![A-Za-z][A-Za-z0-9+.-]*:)(?![/\\][/\\]){_VISIBLE}+){_END}")
+_LINK = (
+    rf"^(?:https?://[^\s/?#\x00-\x1f\x7f-\x9f]+{_VISIBLE}*|mailto:{_VISIBLE}+"
+    rf"|(?![A-Za-z][A-Za-z0-9+.-]*:)(?![/\\][/\\]){_VISIBLE}+){_END}"
+)
 
 
 def _license(schema: CardSchema) -> dict[str, Any]:
-    return {"anyOf": [
-        {"enum": sorted(schema.licenses | {"proprietary"})},
-        {"pattern": rf"^LicenseRef-[A-Za-z0-9.-]+{_END}"},
-        {"pattern": rf"^\S.*\s(AND|OR|WITH)\s.*\S{_END}"},
-    ]}
+    return {
+        "anyOf": [
+            {"enum": sorted(schema.licenses | {"proprietary"})},
+            {"pattern": rf"^LicenseRef-[A-Za-z0-9.-]+{_END}"},
+            {"pattern": rf"^\S.*\s(AND|OR|WITH)\s.*\S{_END}"},
+        ]
+    }
 
 
 def _rules(rules: Rules, schema: CardSchema, *, nullable: bool) -> dict[str, Any]:
@@ -76,7 +88,9 @@ def _rules(rules: Rules, schema: CardSchema, *, nullable: bool) -> dict[str, Any
 def _object(fields: dict[str, Rules], schema: CardSchema) -> dict[str, Any]:
     required = [name for name, rules in fields.items() if rules.get("required")]
     return {
-        "properties": {name: _rules(rules, schema, nullable=not rules.get("required")) for name, rules in fields.items()},
+        "properties": {
+            name: _rules(rules, schema, nullable=not rules.get("required")) for name, rules in fields.items()
+        },
         "required": required,
         "additionalProperties": False,
     }
@@ -91,7 +105,7 @@ def card_json_schema(schema: CardSchema) -> dict[str, Any]:
         "$id": "urn:model-catalog:schema:card:1",
         "title": "Model card (model-catalog format v1)",
         "description": "One version of one model. Generated from the Cerberus schema; "
-                       "`model-catalog validate` also checks what JSON Schema cannot express.",
+        "`model-catalog validate` also checks what JSON Schema cannot express.",
         "type": "object",
         **base,
         "if": {"properties": {"status": {"enum": list(schema.documented_statuses)}}, "required": ["status"]},

@@ -32,8 +32,8 @@ def display_path(path: Path, root: Path | None = None) -> str:
     """``path`` relative to ``root`` (default: the working directory) when inside it."""
     folder = _resolved(str(root) if root else os.getcwd())
     text = str(path)
-    if text.startswith(folder) and text[len(folder):len(folder) + 1] == os.sep:  # as Path.relative_to, faster
-        return text[len(folder) + 1:].replace(os.sep, "/")
+    if text.startswith(folder) and text[len(folder) : len(folder) + 1] == os.sep:  # as Path.relative_to, faster
+        return text[len(folder) + 1 :].replace(os.sep, "/")
     try:
         return path.relative_to(folder).as_posix()
     except ValueError:
@@ -65,8 +65,14 @@ def _card_entries(folder: str) -> Iterator[os.DirEntry[str]]:
         yield from _card_entries(subfolder)
 
 
-_UNSAFE_IN_NAMES = {'"': "a double quote (\")", "'": "a single quote (')", "`": "a backtick (`)",
-                    "<": "an angle bracket (<)", ">": "an angle bracket (>)", "\\": "a backslash (\\)"}
+_UNSAFE_IN_NAMES = {
+    '"': 'a double quote (")',
+    "'": "a single quote (')",
+    "`": "a backtick (`)",
+    "<": "an angle bracket (<)",
+    ">": "an angle bracket (>)",
+    "\\": "a backslash (\\)",
+}
 
 
 def unsafe_name_problem(relative: str) -> str | None:
@@ -82,12 +88,15 @@ def unsafe_name_problem(relative: str) -> str | None:
     what = _UNSAFE_IN_NAMES.get(bad) or f"a control character (U+{ord(bad):04X})"
     renamed = "".join("-" if ch in _UNSAFE_IN_NAMES or unicodedata.category(ch) == "Cc" else ch for ch in relative)
     renamed = re.sub(r"-{2,}", "-", re.sub(r"[\s-]+(?=\.ya?ml$)", "", renamed))
-    return (f"the file name contains {what}, which links and messages cannot carry safely; rename the file, "
-            f"for example to {renamed!r} (git mv keeps its history)")
+    return (
+        f"the file name contains {what}, which links and messages cannot carry safely; rename the file, "
+        f"for example to {renamed!r} (git mv keeps its history)"
+    )
 
 
-def find_card_files(paths: Iterable[Path], exclude: Iterable[Path] = (), root: Path | None = None
-                    ) -> tuple[list[Path], list[CardError]]:
+def find_card_files(
+    paths: Iterable[Path], exclude: Iterable[Path] = (), root: Path | None = None
+) -> tuple[list[Path], list[CardError]]:
     """Every card file under ``paths`` (files or folders), sorted; symlinks leaving a folder and file names that
     are unsafe to publish (:func:`unsafe_name_problem`) are refused."""
     excluded = {p.resolve() for p in exclude}
@@ -116,16 +125,24 @@ def find_card_files(paths: Iterable[Path], exclude: Iterable[Path] = (), root: P
                 problems.append(CardError(display_path(path, root), 0, 0, "", problem))
                 continue
             if entry.is_symlink() and not path.resolve().is_relative_to(top):
-                problems.append(CardError(display_path(path, root), 0, 0, "",
-                                          f"is a link to {path.resolve()}, outside {display_path(top, root)}; "
-                                          "copy the card into the folder instead"))
+                problems.append(
+                    CardError(
+                        display_path(path, root),
+                        0,
+                        0,
+                        "",
+                        f"is a link to {path.resolve()}, outside {display_path(top, root)}; "
+                        "copy the card into the folder instead",
+                    )
+                )
                 continue
             found.append(path)
     return sorted(dict.fromkeys(found)), problems
 
 
-def read_card(path: Path, validation: Validation, *, source: str | None = None,
-              max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Card | None, list[CardError]]:
+def read_card(
+    path: Path, validation: Validation, *, source: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[Card | None, list[CardError]]:
     """Read and validate one card file: the card when valid, and its errors."""
     source = source or display_path(path)
     try:
@@ -135,8 +152,9 @@ def read_card(path: Path, validation: Validation, *, source: str | None = None,
     return parse_card(raw, validation, path=path, source=source, max_bytes=max_bytes)
 
 
-def parse_card(raw: bytes, validation: Validation, *, path: Path, source: str,
-               max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Card | None, list[CardError]]:
+def parse_card(
+    raw: bytes, validation: Validation, *, path: Path, source: str, max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[Card | None, list[CardError]]:
     """A card from the bytes of a card file: the card when valid, and its errors."""
     try:
         located = parse_yaml(decode_card_bytes(raw, max_bytes), recover=True)
@@ -145,8 +163,13 @@ def parse_card(raw: bytes, validation: Validation, *, path: Path, source: str,
     data, errors = validation.check(located, source)
     if errors:
         return None, errors
-    return Card(path=path.absolute(), source=source, data=data, fingerprint=content_key(source.encode() + b"\0" + raw),
-                located=located), []
+    return Card(
+        path=path.absolute(),
+        source=source,
+        data=data,
+        fingerprint=content_key(source.encode() + b"\0" + raw),
+        located=located,
+    ), []
 
 
 _FORKED: tuple[Validation, int] | None = None
@@ -177,15 +200,19 @@ _Miss = tuple[Path, str, bytes, str]
 """A card file to check: its path, display path, bytes and content key."""
 
 
-def _parse_here(items: list[_Miss], validation: Validation, max_bytes: int
-                ) -> list[tuple[Card | None, list[CardError], list[list[str | int]] | None]]:
+def _parse_here(
+    items: list[_Miss], validation: Validation, max_bytes: int
+) -> list[tuple[Card | None, list[CardError], list[list[str | int]] | None]]:
     """:func:`_parse_many` in this process."""
-    return [(*parse_card(raw, validation, path=path, source=source, max_bytes=max_bytes), None)
-            for path, source, raw, _ in items]
+    return [
+        (*parse_card(raw, validation, path=path, source=source, max_bytes=max_bytes), None)
+        for path, source, raw, _ in items
+    ]
 
 
-def _parse_many(items: list[_Miss], validation: Validation, max_bytes: int, workers: int
-                ) -> list[tuple[Card | None, list[CardError], list[list[str | int]] | None]]:
+def _parse_many(
+    items: list[_Miss], validation: Validation, max_bytes: int, workers: int
+) -> list[tuple[Card | None, list[CardError], list[list[str | int]] | None]]:
     """Check the bytes of many card files, in ``workers`` forked processes when there are enough to pay off.
 
     Each result is the card (when valid), its errors and, from a worker, its date paths.
@@ -216,8 +243,9 @@ def _parse_many(items: list[_Miss], validation: Validation, max_bytes: int, work
     return results
 
 
-def _read_all(files: list[Path], root: Path | None, validation: Validation, max_bytes: int,
-              cache: CardCache | None, workers: int) -> list[tuple[str, Card | None, list[CardError]]]:
+def _read_all(
+    files: list[Path], root: Path | None, validation: Validation, max_bytes: int, cache: CardCache | None, workers: int
+) -> list[tuple[str, Card | None, list[CardError]]]:
     """Every file's card and errors, in order: from the cache where its content was seen, else checked now.
 
     A file this process read before and that has not been written since is not read again (``mkdocs serve``).
@@ -284,9 +312,16 @@ def check_catalog(cards: list[Card]) -> list[CardError]:
         for card in group if len(group) > 1 else ():
             others = ", ".join(f"{other.source} (version {other.version})" for other in group if other is not card)
             line, column = card.where(("version",))
-            errors.append(CardError(card.source, line, column, "version",
-                                    f"{card.id} version {card.version} is also defined in {others}; "
-                                    "give one of them another version, or remove one of the files"))
+            errors.append(
+                CardError(
+                    card.source,
+                    line,
+                    column,
+                    "version",
+                    f"{card.id} version {card.version} is also defined in {others}; "
+                    "give one of them another version, or remove one of the files",
+                )
+            )
     versions: dict[str, set[str]] = {}
     for card in cards:
         versions.setdefault(card.id, set()).add(card.version)
@@ -308,10 +343,17 @@ def check_catalog(cards: list[Card]) -> list[CardError]:
     return errors
 
 
-def load_catalog(paths: Path | str | Iterable[Path | str] = "cards", *, schema: CardSchema | None = None,
-                 root: Path | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-                 exclude: Iterable[Path] = (), context: Path | None = None, cache: CardCache | None = None,
-                 workers: int = 1) -> Catalog:
+def load_catalog(
+    paths: Path | str | Iterable[Path | str] = "cards",
+    *,
+    schema: CardSchema | None = None,
+    root: Path | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    exclude: Iterable[Path] = (),
+    context: Path | None = None,
+    cache: CardCache | None = None,
+    workers: int = 1,
+) -> Catalog:
     """Load and validate every card under ``paths``; all errors of all cards are collected.
 
     With a ``cache``, answers come from it where the content was seen before;

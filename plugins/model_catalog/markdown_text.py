@@ -20,11 +20,46 @@ import markdown
 import nh3
 from markupsafe import Markup, escape
 
-ALLOWED_TAGS = frozenset({
-    "p", "br", "hr", "em", "strong", "b", "i", "code", "pre", "blockquote", "ul", "ol", "li",
-    "a", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "dl", "dt", "dd",
-    "abbr", "sup", "sub", "del", "ins", "kbd", "span", "div", "img",
-})
+ALLOWED_TAGS = frozenset(
+    {
+        "p",
+        "br",
+        "hr",
+        "em",
+        "strong",
+        "b",
+        "i",
+        "code",
+        "pre",
+        "blockquote",
+        "ul",
+        "ol",
+        "li",
+        "a",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "dl",
+        "dt",
+        "dd",
+        "abbr",
+        "sup",
+        "sub",
+        "del",
+        "ins",
+        "kbd",
+        "span",
+        "div",
+        "img",
+    }
+)
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "img": {"src", "alt", "title"},
@@ -54,8 +89,9 @@ def _converter() -> markdown.Markdown:
     converter = getattr(_local, "converter", None)
     if converter is None:
         # Headings in a card's text start at h3: they sit under the page's own h2 sections.
-        converter = markdown.Markdown(extensions=["extra", "sane_lists", "toc"],
-                                      extension_configs={"toc": {"baselevel": 3}})
+        converter = markdown.Markdown(
+            extensions=["extra", "sane_lists", "toc"], extension_configs={"toc": {"baselevel": 3}}
+        )
         _local.converter = converter
     return converter
 
@@ -96,9 +132,14 @@ class MarkdownRenderer:
 
     def sanitize(self, html: str) -> str:
         """Keep only the allow-listed tags, attributes and URLs; an image not allowed becomes its description."""
-        clean = nh3.clean(html, tags=set(ALLOWED_TAGS), attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
-                          url_schemes=set(ALLOWED_SCHEMES), link_rel="noopener noreferrer nofollow",
-                          attribute_filter=self._filter)
+        clean = nh3.clean(
+            html,
+            tags=set(ALLOWED_TAGS),
+            attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
+            url_schemes=set(ALLOWED_SCHEMES),
+            link_rel="noopener noreferrer nofollow",
+            attribute_filter=self._filter,
+        )
         return _IMAGE_WITHOUT_SOURCE.sub(_blocked_image, clean)
 
     def _render(self, text: str) -> Markup:

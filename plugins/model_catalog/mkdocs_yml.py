@@ -51,8 +51,9 @@ def _env(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
         default = loader.construct_object(items.pop(), deep=True) if len(items) > 1 else None
         names = [loader.construct_scalar(item) for item in items]  # type: ignore[arg-type]
     else:
-        raise yaml.constructor.ConstructorError(None, None, "!ENV takes a variable name or a list of them",
-                                                node.start_mark)
+        raise yaml.constructor.ConstructorError(
+            None, None, "!ENV takes a variable name or a list of them", node.start_mark
+        )
     for name in names:
         if str(name) in os.environ:
             text = os.environ[str(name)]
@@ -123,8 +124,9 @@ def resolve_tags(value: Any, config: dict[str, Any], config_file: Path, where: s
     if isinstance(value, list):
         return [resolve_tags(item, config, config_file, f"{where}[{index}]") for index, item in enumerate(value)]
     if isinstance(value, NotRun):
-        raise ConfigFileError(f"{config_file}: {where}: the tag {value.tag} is not supported in these options; "
-                              "write the value itself")
+        raise ConfigFileError(
+            f"{config_file}: {where}: the tag {value.tag} is not supported in these options; write the value itself"
+        )
     if isinstance(value, Relative):
         folder = config_file.parent.absolute()
         if value.prefix == "$config_dir":
@@ -132,7 +134,9 @@ def resolve_tags(value: Any, config: dict[str, Any], config_file: Path, where: s
         if value.prefix == "$docs_dir":
             docs_dir = config.get("docs_dir", "docs")
             return os.path.join(folder / str(docs_dir), value.suffix)
-        raise ConfigFileError(f"{config_file}: {where}: `!relative {value.prefix or value.suffix}` has no meaning "
-                              "here (MkDocs resolves it only while rendering a page); write "
-                              "`!relative $config_dir/...` or `!relative $docs_dir/...`")
+        raise ConfigFileError(
+            f"{config_file}: {where}: `!relative {value.prefix or value.suffix}` has no meaning "
+            "here (MkDocs resolves it only while rendering a page); write "
+            "`!relative $config_dir/...` or `!relative $docs_dir/...`"
+        )
     return value

@@ -26,8 +26,9 @@ _Dumper.add_representer(str, _represent_str)
 
 def _dump(value: Any, indent: str) -> str:
     """``value`` as the YAML that follows ``key:``: inline for scalars, an indented block otherwise."""
-    text = yaml.dump(value, Dumper=_Dumper, default_flow_style=False, sort_keys=False, allow_unicode=True,
-                     width=100, indent=2)
+    text = yaml.dump(
+        value, Dumper=_Dumper, default_flow_style=False, sort_keys=False, allow_unicode=True, width=100, indent=2
+    )
     if isinstance(value, (dict, list)) and value:
         lines = text.rstrip("\n").split("\n")
         return "\n" + "\n".join(f"{indent}  {line}" for line in lines)
@@ -36,7 +37,9 @@ def _dump(value: Any, indent: str) -> str:
         scalar = scalar[: scalar.rfind("...")].strip()
     if scalar.startswith("|"):
         style, body = text.split("\n", 1)
-        return f" {style}\n" + "\n".join(f"{indent}{line}" if line.strip() else "" for line in body.rstrip("\n").split("\n"))
+        return f" {style}\n" + "\n".join(
+            f"{indent}{line}" if line.strip() else "" for line in body.rstrip("\n").split("\n")
+        )
     return " " + scalar
 
 

@@ -170,8 +170,14 @@ class ModelCatalogPlugin(BasePlugin):
             raise PluginError(f"templates_dir: {settings.templates_path} is not a folder")
         try:
             self.schema = schema = CardSchema.load(settings.schema_extension_path)
-            checked = check_cards(settings, schema=schema, root=settings.base_dir, workers=self.workers,
-                                  reuse=last.card_cache if last else None, remember=self.serving)
+            checked = check_cards(
+                settings,
+                schema=schema,
+                root=settings.base_dir,
+                workers=self.workers,
+                reuse=last.card_cache if last else None,
+                remember=self.serving,
+            )
         except (SchemaError, SettingsError, CacheError) as exc:
             raise PluginError(str(exc)) from None
         blocking = checked.blocking
@@ -179,32 +185,44 @@ class ModelCatalogPlugin(BasePlugin):
             raise PluginError(f"model-catalog: {len(blocking)} error(s) in the cards:\n" + format_text(blocking))
         warned = [problem for problem in checked.errors if problem.severity != "notice"]
         if warned and config.strict:  # MkDocs would abort after writing the site; fail while the old one stands
-            raise PluginError(f"model-catalog: {len(warned)} warning(s), which fail the build in strict mode:\n"
-                              + format_text(warned))
+            raise PluginError(
+                f"model-catalog: {len(warned)} warning(s), which fail the build in strict mode:\n" + format_text(warned)
+            )
         for problem in checked.errors:
             (log.info if problem.severity == "notice" else log.warning)(str(problem))
         renderer = TemplateRenderer(settings.templates_path, settings.image_hosts or ())
         if last and (last.renderer.folders, last.renderer.digest) == (renderer.folders, renderer.digest):
             renderer = last.renderer  # its templates are compiled already
         try:
-            text_cache = TextCache(checked.cache_folder, schema.digest, previous=last.text_cache if last else None,
-                                   remember=self.serving)
+            text_cache = TextCache(
+                checked.cache_folder, schema.digest, previous=last.text_cache if last else None, remember=self.serving
+            )
         except CacheError as exc:
             raise PluginError(str(exc)) from None
-        site = CatalogSite(checked.catalog, renderer, prefix=settings.prefix,
-                           include_drafts=self.include_drafts, directory_urls=config.use_directory_urls,
-                           problems=blocking, reviews=checked.reviews, index_page_size=settings.index_page_size,
-                           json_schema=json.dumps(card_json_schema(schema), indent=2, ensure_ascii=False),
-                           cache=text_cache, reuse=last.made if last else None)
+        site = CatalogSite(
+            checked.catalog,
+            renderer,
+            prefix=settings.prefix,
+            include_drafts=self.include_drafts,
+            directory_urls=config.use_directory_urls,
+            problems=blocking,
+            reviews=checked.reviews,
+            index_page_size=settings.index_page_size,
+            json_schema=json.dumps(card_json_schema(schema), indent=2, ensure_ascii=False),
+            cache=text_cache,
+            reuse=last.made if last else None,
+        )
         docs_dir = Path(config.docs_dir)
         clash_possible = not site.prefix or (docs_dir / site.prefix).is_dir()
         for src_uri in site.pages if clash_possible else ():
             if (docs_dir / src_uri).exists():
-                raise PluginError(f"{src_uri} in docs_dir has the path of a catalog page; "
-                                  "remove it or change the plugin's `prefix`")
+                raise PluginError(
+                    f"{src_uri} in docs_dir has the path of a catalog page; remove it or change the plugin's `prefix`"
+                )
         try:
-            self.rendered = site.render_all(lambda card: _edit_url(card.path, config) if settings.edit_cards else None,
-                                            workers=self.workers)
+            self.rendered = site.render_all(
+                lambda card: _edit_url(card.path, config) if settings.edit_cards else None, workers=self.workers
+            )
         except TemplateProblem as exc:
             raise PluginError(f"model-catalog: cannot render the catalog pages: {exc}") from None
         site.cache.prune()
@@ -238,7 +256,9 @@ class ModelCatalogPlugin(BasePlugin):
             if path in taken:  # the site's own files win, e.g. a page of its own at a model's URL
                 continue
             if isinstance(source, Path):  # an export in the cache, copied by MkDocs: never all in memory
-                files.append(File.generated(config, path, abs_src_path=str(source), inclusion=InclusionLevel.NOT_IN_NAV))
+                files.append(
+                    File.generated(config, path, abs_src_path=str(source), inclusion=InclusionLevel.NOT_IN_NAV)
+                )
             else:
                 files.append(File.generated(config, path, content=source, inclusion=InclusionLevel.NOT_IN_NAV))
 
@@ -270,8 +290,7 @@ class ModelCatalogPlugin(BasePlugin):
         rendered = self.rendered.get(page.file.src_uri)
         if rendered is None:
             return html
-        page.toc = get_toc([{"level": 2, "id": anchor, "name": title, "children": []}
-                            for anchor, title in rendered.toc])
+        page.toc = get_toc(
+            [{"level": 2, "id": anchor, "name": title, "children": []} for anchor, title in rendered.toc]
+        )
         return rendered.html
-
-

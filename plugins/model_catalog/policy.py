@@ -31,11 +31,16 @@ class ApprovalPolicy:
     registry: str | None = _doc(None, "The approvers registry file; default `APPROVERS.yaml` in `cards_dir`.")
     allow_self_approval: bool = _doc(False, "Whether an owner of a card may approve it.")
     max_age_days: int | None = _doc(None, "Approvals older than this many days no longer count; `null`: no limit.")
-    review_interval_days: int | None = _doc(365, "Days after its review that a card is due for re-review; `null`: never.")
+    review_interval_days: int | None = _doc(
+        365, "Days after its review that a card is due for re-review; `null`: never."
+    )
     require_signatures: bool = _doc(False, "Whether every approval must carry a valid SSH signature.")
     fail_on_overdue: bool = _doc(False, "Fail the build when a card is past its review interval.")
-    incomplete: str = _doc("error", "`error` fails the build when a card lacks approvals; `warn` only warns "
-                                    "(a card with `status: approved` always fails).")
+    incomplete: str = _doc(
+        "error",
+        "`error` fails the build when a card lacks approvals; `warn` only warns "
+        "(a card with `status: approved` always fails).",
+    )
 
     @classmethod
     def from_options(cls, options: Any, source: str = "approvals") -> ApprovalPolicy:
@@ -56,8 +61,11 @@ class ApprovalPolicy:
     @classmethod
     def option_docs(cls) -> list[tuple[str, Any, str]]:
         defaults = cls()
-        return [(f"approvals.{f.name}", getattr(defaults, f.name), f.metadata["doc"]) for f in fields(cls)
-                if f.default is not MISSING or f.default_factory is not MISSING]
+        return [
+            (f"approvals.{f.name}", getattr(defaults, f.name), f.metadata["doc"])
+            for f in fields(cls)
+            if f.default is not MISSING or f.default_factory is not MISSING
+        ]
 
     def roles_for(self, risk_tier: str | None) -> tuple[str, ...]:
         return self.required_roles.get(str(risk_tier), ())
@@ -69,8 +77,9 @@ class ApprovalPolicy:
 def _check(where: str, name: str, value: Any) -> Any:
     if name == "required_roles":
         if not isinstance(value, dict) or not all(
-                isinstance(roles, list) and all(isinstance(role, str) and role for role in roles)
-                for roles in value.values()):
+            isinstance(roles, list) and all(isinstance(role, str) and role for role in roles)
+            for roles in value.values()
+        ):
             raise PolicyError(f"{where}: must map each risk tier to a list of roles, e.g. {{low: [ml-lead]}}")
         unknown = set(value) - set(DEFAULT_ROLES)
         if unknown:

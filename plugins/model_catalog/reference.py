@@ -13,7 +13,7 @@ from .policy import ApprovalPolicy
 from .schema import CardSchema, Rules
 from .settings import CatalogSettings
 
-MARKER = re.compile(r"^<!--[ \t]*model-catalog:[ \t]*(field-reference|options-reference)[ \t]*-->[ \t]*$", re.M)
+MARKER = re.compile(r"^<!--[ \t]*model-catalog:[ \t]*(field-reference|options-reference)[ \t]*-->[ \t]*$", re.MULTILINE)
 
 
 def _cell(text: Any) -> str:
@@ -63,12 +63,17 @@ def field_reference(schema: CardSchema) -> str:
         "| --- | --- | --- | --- | --- |",
     ]
     for doc in schema.iter_fields():
-        lines.append(f"| `{doc.path}` | {_type_text(doc.rules)} | {required[doc.required]} | "
-                     f"{_cell(doc.description)} | {_cell(_constraints(doc.rules, schema))} |")
+        lines.append(
+            f"| `{doc.path}` | {_type_text(doc.rules)} | {required[doc.required]} | "
+            f"{_cell(doc.description)} | {_cell(_constraints(doc.rules, schema))} |"
+        )
     statuses = ", ".join(f"`{status}`" for status in schema.documented_statuses)
-    lines += ["", f"\"Once out of draft\" means the field is required when `status` is one of {statuses}.",
-              "Fractions (`value` between 0 and 1, or 0 to 100 with `unit: \"%\"`) are required for these "
-              "metric names: " + ", ".join(f"`{name}`" for name in sorted(schema.fraction_metrics)) + "."]
+    lines += [
+        "",
+        f'"Once out of draft" means the field is required when `status` is one of {statuses}.',
+        'Fractions (`value` between 0 and 1, or 0 to 100 with `unit: "%"`) are required for these '
+        "metric names: " + ", ".join(f"`{name}`" for name in sorted(schema.fraction_metrics)) + ".",
+    ]
     return "\n".join(lines)
 
 
@@ -83,6 +88,7 @@ def options_reference() -> str:
 
 def expand_markers(markdown: str, schema: CardSchema) -> str:
     """Replace the reference markers of a docs page with the generated tables."""
+
     def replace(match: re.Match[str]) -> str:
         table = field_reference(schema) if match[1] == "field-reference" else options_reference()
         return f"\n{table}\n"

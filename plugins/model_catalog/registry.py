@@ -64,8 +64,16 @@ def load_registry(path: Path, source: str, max_bytes: int = 1_000_000) -> Regist
     try:
         located = parse_yaml(decode_card_bytes(path.read_bytes(), max_bytes), recover=True)
     except FileNotFoundError:
-        registry.errors.append(CardError(source, 0, 0, "", "the approvers registry does not exist; create it "
-                                         "(see the docs' Review and approval page) or set approvals.registry"))
+        registry.errors.append(
+            CardError(
+                source,
+                0,
+                0,
+                "",
+                "the approvers registry does not exist; create it "
+                "(see the docs' Review and approval page) or set approvals.registry",
+            )
+        )
         return registry
     except OSError as exc:
         registry.errors.append(CardError(source, 0, 0, "", f"cannot read the approvers registry: {exc.strerror}"))
@@ -84,10 +92,15 @@ def load_registry(path: Path, source: str, max_bytes: int = 1_000_000) -> Regist
         owner = first.setdefault((kind, identity), index)
         if owner != index:
             where = located.locate(("approvers", index, *path))
-            registry.errors.append(CardError(
-                source, *where, format_path(("approvers", index, *path)),
-                f"{what} is also listed for approvers[{owner}] ({data['approvers'][owner]['name']}); one person is "
-                "one entry (else one person could fill two roles): merge the entries or correct one"))
+            registry.errors.append(
+                CardError(
+                    source,
+                    *where,
+                    format_path(("approvers", index, *path)),
+                    f"{what} is also listed for approvers[{owner}] ({data['approvers'][owner]['name']}); one person is "
+                    "one entry (else one person could fill two roles): merge the entries or correct one",
+                )
+            )
 
     for index, entry in enumerate(data["approvers"]):
         keys = []
@@ -97,14 +110,21 @@ def load_registry(path: Path, source: str, max_bytes: int = 1_000_000) -> Regist
             except Exception as exc:  # noqa: BLE001 - any unusable key is reported, never trusted
                 where = located.locate(("approvers", index, "keys", key_index))
                 why = f" ({exc})" if str(exc) else ""
-                registry.errors.append(CardError(source, *where, f"approvers[{index}].keys[{key_index}]",
-                                                 f"not a usable SSH public key{why}; paste the line of the .pub file"))
+                registry.errors.append(
+                    CardError(
+                        source,
+                        *where,
+                        f"approvers[{index}].keys[{key_index}]",
+                        f"not a usable SSH public key{why}; paste the line of the .pub file",
+                    )
+                )
                 continue
             claim("key", " ".join(line.split()[:2]), index, ("keys", key_index), "this SSH key")
         name = entry["name"]
         claim("name", name_key(name), index, ("name",), f"the name {name!r}")
         if entry.get("email"):
             claim("email", email_key(entry["email"]), index, ("email",), f"the e-mail address {entry['email']!r}")
-        registry.approvers.setdefault(name, Approver(name, email_key(entry.get("email", "")),
-                                                      frozenset(entry["roles"]), tuple(keys)))
+        registry.approvers.setdefault(
+            name, Approver(name, email_key(entry.get("email", "")), frozenset(entry["roles"]), tuple(keys))
+        )
     return registry

@@ -6,9 +6,9 @@ import datetime as dt
 import hashlib
 import re
 import traceback
+from collections.abc import Iterable
 from functools import cached_property
 from importlib import resources
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ import jinja2
 from .charts import format_number
 from .markdown_text import MarkdownRenderer
 
-_H2 = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', re.S)
+_H2 = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', re.DOTALL)
 _TAGS = re.compile(r"<[^>]+>")
 
 
@@ -82,8 +82,9 @@ class TemplateRenderer:
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateProblem(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}") from None
         except Exception as exc:  # noqa: BLE001 - any failure inside a (user) template is reported, located
-            frames = [frame for frame in traceback.extract_tb(exc.__traceback__)
-                      if frame.filename.endswith((".html", ".svg"))]
+            frames = [
+                frame for frame in traceback.extract_tb(exc.__traceback__) if frame.filename.endswith((".html", ".svg"))
+            ]
             where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else name
             raise TemplateProblem(f"{where}: {type(exc).__name__}: {exc}") from None
 
@@ -93,7 +94,7 @@ class TemplateRenderer:
         return source
 
 
-_VERBATIM = re.compile(r"(<(pre|code|script|style|textarea)\b.*?</\2>)", re.S | re.I)
+_VERBATIM = re.compile(r"(<(pre|code|script|style|textarea)\b.*?</\2>)", re.DOTALL | re.IGNORECASE)
 _LINE_BREAK_SPACE = re.compile(r"[ \t\r\f]*\n\s*")
 _SPACES = re.compile(r"[ \t]{2,}")
 
@@ -106,8 +107,11 @@ def compact_html(html: str) -> str:
     """
     parts = _VERBATIM.split(html)
     # split() with two groups yields: text, whole verbatim element, tag name, text, ...
-    return "".join(_SPACES.sub(" ", _LINE_BREAK_SPACE.sub("\n", part)) if index % 3 == 0 else part
-                   for index, part in enumerate(parts) if index % 3 != 2)
+    return "".join(
+        _SPACES.sub(" ", _LINE_BREAK_SPACE.sub("\n", part)) if index % 3 == 0 else part
+        for index, part in enumerate(parts)
+        if index % 3 != 2
+    )
 
 
 class Compactor:

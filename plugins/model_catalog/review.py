@@ -65,8 +65,15 @@ class ReviewState:
         return [check for check in self.checks if not check.counts]
 
 
-def _problem(card: Card, approval: dict[str, Any], digest: str, policy: ApprovalPolicy, registry: Registry,
-             today: dt.date, seen: dict[str, tuple[int, str]]) -> tuple[str | None, bool]:
+def _problem(
+    card: Card,
+    approval: dict[str, Any],
+    digest: str,
+    policy: ApprovalPolicy,
+    registry: Registry,
+    today: dt.date,
+    seen: dict[str, tuple[int, str]],
+) -> tuple[str | None, bool]:
     """Why an approval does not count (None when it counts), and whether its signature verified."""
     name, role = str(approval["approver"]), str(approval["role"])
     date = parse_isodate(approval["date"])
@@ -74,12 +81,20 @@ def _problem(card: Card, approval: dict[str, Any], digest: str, policy: Approval
     approver = registry.get(name)
     verified = False
     if signature and approver is not None:
-        message = approval_message(card.id, card.version, str(approval["digest"]), name, role,
-                                   date.isoformat() if date else str(approval["date"]))
+        message = approval_message(
+            card.id,
+            card.version,
+            str(approval["digest"]),
+            name,
+            role,
+            date.isoformat() if date else str(approval["date"]),
+        )
         verified = verify(message, str(signature), list(approver.keys))
     if approval["digest"] != digest:
-        return (f"stale: the card changed after {name} approved it (approved {approval['digest'][:19]}…, "
-                f"now {digest[:19]}…); approve it again"), verified
+        return (
+            f"stale: the card changed after {name} approved it (approved {approval['digest'][:19]}…, "
+            f"now {digest[:19]}…); approve it again"
+        ), verified
     if approver is None:
         return f"{name!r} is not in the approvers registry ({registry.source})", verified
     if role not in approver.roles:
@@ -88,10 +103,13 @@ def _problem(card: Card, approval: dict[str, Any], digest: str, policy: Approval
         return f"{name} owns this card and cannot approve it (self-approval is off in the policy)", verified
     if date is not None and date > today + dt.timedelta(days=1):  # a day of slack for approvers east of UTC
         return f"dated {date}, which is in the future", verified
-    if (date is not None and policy.max_age_days and card.status not in EXEMPT_FROM_AGE
-            and (today - date).days > policy.max_age_days):
-        return (f"dated {date}, older than the maximum age of {policy.max_age_days} days; "
-                "approve it again"), verified
+    if (
+        date is not None
+        and policy.max_age_days
+        and card.status not in EXEMPT_FROM_AGE
+        and (today - date).days > policy.max_age_days
+    ):
+        return (f"dated {date}, older than the maximum age of {policy.max_age_days} days; approve it again"), verified
     created = parse_isodate(card.data.get("created"))
     if date is not None and created is not None and date < created:
         return f"dated {date}, before the card was created ({created}); approve it again", verified
@@ -100,8 +118,9 @@ def _problem(card: Card, approval: dict[str, Any], digest: str, policy: Approval
     if not signature and policy.require_signatures:
         return "unsigned, but the policy requires signatures; approve it again with --key", verified
     if name in seen and seen[name][1] != role:
-        return (f"{name} already approved this card as {seen[name][1]} (approvals[{seen[name][0]}]); "
-                "one person counts once"), verified
+        return (
+            f"{name} already approved this card as {seen[name][1]} (approvals[{seen[name][0]}]); one person counts once"
+        ), verified
     return None, verified
 
 
@@ -134,9 +153,15 @@ def review_card(card: Card, policy: ApprovalPolicy, registry: Registry, today: d
     for index, approval in enumerate(card.data.get("approvals", [])):
         problem, verified = _problem(card, approval, digest, policy, registry, today, seen)
         date = parse_isodate(approval["date"])
-        check = ApprovalCheck(index, str(approval["approver"]), str(approval["role"]),
-                              date.isoformat() if date else str(approval["date"]),
-                              bool(approval.get("signature")), verified, problem)
+        check = ApprovalCheck(
+            index,
+            str(approval["approver"]),
+            str(approval["role"]),
+            date.isoformat() if date else str(approval["date"]),
+            bool(approval.get("signature")),
+            verified,
+            problem,
+        )
         state.checks.append(check)
         if check.counts:
             seen.setdefault(check.approver, (index, check.role))
@@ -164,18 +189,41 @@ def review_errors(card: Card, state: ReviewState, policy: ApprovalPolicy) -> lis
         if not blocking and (check.approver, check.role) in renewed:
             continue  # an old approval its author has since renewed: history, not a problem
         line, column = card.where(("approvals", check.index))
-        found.append(CardError(card.source, line, column, f"approvals[{check.index}]",
-                               f"does not count: {check.problem}", severity if blocking else "warning"))
+        found.append(
+            CardError(
+                card.source,
+                line,
+                column,
+                f"approvals[{check.index}]",
+                f"does not count: {check.problem}",
+                severity if blocking else "warning",
+            )
+        )
     if state.missing_roles:
-        line, column = card.where(("approvals",), key=True) if "approvals" in card.data \
-            else card.where(("risk_tier",), key=True)
+        line, column = (
+            card.where(("approvals",), key=True) if "approvals" in card.data else card.where(("risk_tier",), key=True)
+        )
         roles = ", ".join(state.missing_roles)
         tier = card.data.get("risk_tier")
-        found.append(CardError(card.source, line, column, "approvals",
-                               f"missing valid approvals for {tier} risk: {roles}; "
-                               f"run `model-catalog approve {card.source} --approver NAME --role ROLE`", severity))
+        found.append(
+            CardError(
+                card.source,
+                line,
+                column,
+                "approvals",
+                f"missing valid approvals for {tier} risk: {roles}; "
+                f"run `model-catalog approve {card.source} --approver NAME --role ROLE`",
+                severity,
+            )
+        )
     if state.overdue:
-        found.append(CardError(card.source, *card.where(("approvals",), key=True), "approvals",
-                               f"review overdue: reviewed {state.reviewed_on}, due {state.review_due}",
-                               "error" if policy.fail_on_overdue else "notice"))
+        found.append(
+            CardError(
+                card.source,
+                *card.where(("approvals",), key=True),
+                "approvals",
+                f"review overdue: reviewed {state.reviewed_on}, due {state.review_due}",
+                "error" if policy.fail_on_overdue else "notice",
+            )
+        )
     return found

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import copy
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
 
@@ -111,8 +112,13 @@ class CardSchema:
         """Another built-in schema file of the same shape (the approvers registry's)."""
         text = _read_package_text(name)
         data = yaml.load(text, Loader=SAFE_LOADER)
-        return cls(fields=data["fields"], documented_statuses=(), fraction_metrics=frozenset(),
-                   sources=(f"built-in {name}",), _digest_text=text)
+        return cls(
+            fields=data["fields"],
+            documented_statuses=(),
+            fraction_metrics=frozenset(),
+            sources=(f"built-in {name}",),
+            _digest_text=text,
+        )
 
     @classmethod
     def load(cls, extension: Path | None = None) -> CardSchema:
@@ -198,8 +204,11 @@ class CardSchema:
         def walk(fields: dict[str, Rules], prefix: str) -> Iterator[FieldDoc]:
             for name, rules in fields.items():
                 meta = rules.get("meta", {})
-                required = "always" if rules.get("required") else (
-                    "documented" if meta.get("documented", {}).get("required") else "no")
+                required = (
+                    "always"
+                    if rules.get("required")
+                    else ("documented" if meta.get("documented", {}).get("required") else "no")
+                )
                 path = f"{prefix}{name}"
                 yield FieldDoc(path, rules, str(meta.get("description", "")).strip(), required)
                 inner = rules.get("schema")

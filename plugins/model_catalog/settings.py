@@ -36,21 +36,32 @@ class CatalogSettings:
     max_card_bytes: int = _option(1_000_000, "Largest card file accepted, in bytes.")
     edit_cards: bool = _option(True, "Link each card page to its YAML file through `repo_url` and `edit_uri`.")
     show_drafts: bool | None = _option(None, "Publish draft cards; `null` shows them under `mkdocs serve` only.")
-    index_page_size: int = _option(50, "Rows the catalog index shows at first, and adds with each \"Show more\" "
-                                   "(the page stays quick with thousands of models); `0` shows every row.")
-    image_hosts: list[str] | None = _option(None, "Hosts that images in a card's Markdown may load from "
-                                            "(`[images.acme.example]`); by default only images in the site itself "
-                                            "and `data:` images are shown, so a page makes no outside request.")
+    index_page_size: int = _option(
+        50,
+        'Rows the catalog index shows at first, and adds with each "Show more" '
+        "(the page stays quick with thousands of models); `0` shows every row.",
+    )
+    image_hosts: list[str] | None = _option(
+        None,
+        "Hosts that images in a card's Markdown may load from "
+        "(`[images.acme.example]`); by default only images in the site itself "
+        "and `data:` images are shown, so a page makes no outside request.",
+    )
     approvals: dict[str, Any] | None = _option(None, "The review policy: see the `approvals.*` options below.")
-    cache_dir: str | None = _option(".model-catalog-cache", "Folder for validation results, rendered pages and "
-                                    "exports cached by content hash (keep it out of git; restore it in CI to speed "
-                                    "up). A large catalog also needs less memory with it. `null`: no cache.")
+    cache_dir: str | None = _option(
+        ".model-catalog-cache",
+        "Folder for validation results, rendered pages and "
+        "exports cached by content hash (keep it out of git; restore it in CI to speed "
+        "up). A large catalog also needs less memory with it. `null`: no cache.",
+    )
 
     base_dir: Path = field(default=Path("."), metadata={"doc": ""})
     """Folder that relative paths are resolved against (the folder of mkdocs.yml)."""
 
     @classmethod
-    def from_options(cls, options: dict[str, Any] | None, base_dir: Path, source: str = "mkdocs.yml") -> CatalogSettings:
+    def from_options(
+        cls, options: dict[str, Any] | None, base_dir: Path, source: str = "mkdocs.yml"
+    ) -> CatalogSettings:
         """Check and convert the plugin's options, naming the bad one when one is bad."""
         options = dict(options or {})
         known = {f.name: f for f in fields(cls) if f.name != "base_dir"}
@@ -70,23 +81,36 @@ class CatalogSettings:
                 except Exception as exc:  # noqa: BLE001 - MkDocs raises its own error for a bare !relative
                     raise SettingsError(f"{source}: plugins.{PLUGIN_NAME}.{name}: {exc}") from None
             expected = _runtime_types(typing.get_type_hints(cls)[name])
-            if value is not None and not isinstance(value, expected) or isinstance(value, bool) and bool not in expected:
+            if (
+                (value is not None
+                and not isinstance(value, expected))
+                or (isinstance(value, bool)
+                and bool not in expected)
+            ):
                 wanted = " or ".join(t.__name__ for t in expected if t is not type(None))
                 raise SettingsError(f"{source}: plugins.{PLUGIN_NAME}.{name}: must be {wanted} (got {value!r})")
             if isinstance(value, int) and not isinstance(value, bool) and value < 0:
                 raise SettingsError(f"{source}: plugins.{PLUGIN_NAME}.{name}: must be 0 or more (got {value})")
-            if name == "image_hosts" and value is not None and not all(
-                    isinstance(host, str) and re.fullmatch(r"[A-Za-z0-9.-]+", host) for host in value):
-                raise SettingsError(f"{source}: plugins.{PLUGIN_NAME}.{name}: must be a list of host names such as "
-                                    f"images.acme.example (got {value!r})")
+            if (
+                name == "image_hosts"
+                and value is not None
+                and not all(isinstance(host, str) and re.fullmatch(r"[A-Za-z0-9.-]+", host) for host in value)
+            ):
+                raise SettingsError(
+                    f"{source}: plugins.{PLUGIN_NAME}.{name}: must be a list of host names such as "
+                    f"images.acme.example (got {value!r})"
+                )
             values[name] = value
         return cls(**values, base_dir=base_dir)
 
     @classmethod
     def option_docs(cls) -> list[tuple[str, Any, str]]:
         """(name, default, description) of every option, for the docs."""
-        return [(f.name, None if f.default is MISSING else f.default, f.metadata["doc"])
-                for f in fields(cls) if f.name != "base_dir"]
+        return [
+            (f.name, None if f.default is MISSING else f.default, f.metadata["doc"])
+            for f in fields(cls)
+            if f.name != "base_dir"
+        ]
 
     def resolve(self, path: str) -> Path:
         return (self.base_dir / path).resolve()
@@ -135,8 +159,11 @@ def read_mkdocs_settings(config_file: Path) -> CatalogSettings:
         config = load_config_file(config_file)
         options: dict[str, Any] | None = None
         plugins = config.get("plugins") or []
-        entries = plugins.items() if isinstance(plugins, dict) else (
-            next(iter(p.items())) if isinstance(p, dict) and p else (p, {}) for p in plugins)
+        entries = (
+            plugins.items()
+            if isinstance(plugins, dict)
+            else (next(iter(p.items())) if isinstance(p, dict) and p else (p, {}) for p in plugins)
+        )
         for name, value in entries:
             if name == PLUGIN_NAME:
                 options = resolve_tags(value or {}, config, config_file, f"plugins.{PLUGIN_NAME}")

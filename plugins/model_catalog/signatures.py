@@ -39,8 +39,12 @@ def sign(message: bytes, key: Path) -> str:
         message_file = Path(folder) / "approval.txt"
         message_file.write_bytes(message)
         try:
-            done = subprocess.run(["ssh-keygen", "-Y", "sign", "-q", "-f", str(key), "-n", NAMESPACE, str(message_file)],
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)
+            done = subprocess.run(
+                ["ssh-keygen", "-Y", "sign", "-q", "-f", str(key), "-n", NAMESPACE, str(message_file)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                timeout=300,
+            )
         except FileNotFoundError:
             raise SigningError("ssh-keygen was not found; install OpenSSH (openssh-client)") from None
         except subprocess.TimeoutExpired:

@@ -15,10 +15,11 @@ import json
 import multiprocessing
 import os
 import posixpath
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, TextIO
+from typing import Any, TextIO
 
 import yaml
 from markupsafe import escape
@@ -110,11 +111,21 @@ def relative_href(from_url: str, to_url: str) -> str:
 class CatalogSite:
     """Lays out and renders the catalog pages of one build."""
 
-    def __init__(self, catalog: Catalog, renderer: TemplateRenderer, *, prefix: str = "models",
-                 include_drafts: bool = False, directory_urls: bool = True, problems: list[CardError] | None = None,
-                 reviews: dict[tuple[str, str], ReviewState] | None = None, json_schema: str | None = None,
-                 cache: TextCache | None = None, reuse: dict[str, RenderedPage] | None = None,
-                 index_page_size: int = 50):
+    def __init__(
+        self,
+        catalog: Catalog,
+        renderer: TemplateRenderer,
+        *,
+        prefix: str = "models",
+        include_drafts: bool = False,
+        directory_urls: bool = True,
+        problems: list[CardError] | None = None,
+        reviews: dict[tuple[str, str], ReviewState] | None = None,
+        json_schema: str | None = None,
+        cache: TextCache | None = None,
+        reuse: dict[str, RenderedPage] | None = None,
+        index_page_size: int = 50,
+    ):
         """``reuse`` is what an earlier build in this process (``mkdocs serve``) made (its :attr:`made`):
         it is taken by cache key instead of read from the cache."""
         self.catalog = catalog
@@ -163,8 +174,9 @@ class CatalogSite:
         index = SitePage(self._path("index.md"), "Model catalog", "index", in_nav=True, meta={"hide": ["toc"]})
         self.pages[index.src_uri] = index
         if self.problems:
-            problems = SitePage(self._path("problems", "index.md"), "Catalog problems", "problems",
-                                meta={"search": {"exclude": True}})
+            problems = SitePage(
+                self._path("problems", "index.md"), "Catalog problems", "problems", meta={"search": {"exclude": True}}
+            )
             self.pages[problems.src_uri] = problems
         for versions in self.catalog.models(include_drafts=self.include_drafts).values():
             latest = versions[0]
@@ -178,8 +190,9 @@ class CatalogSite:
                     meta: dict[str, Any] = {"tags": tags} if tags else {}
                 else:
                     meta = {"search": {"exclude": True}}
-                self.pages[src] = SitePage(src, f"{card.name} {card.version}", "card", card,
-                                           is_latest=card is latest, meta=meta)
+                self.pages[src] = SitePage(
+                    src, f"{card.name} {card.version}", "card", card, is_latest=card is latest, meta=meta
+                )
                 for name, export in EXPORT_FILES.items():
                     self._queue_export(self._path(card.id, card.version, name), export, card)
                 self._urls[card.key] = self.card_url(card)
@@ -203,19 +216,41 @@ class CatalogSite:
             return None
         review = self.reviews.get(card.key)
         base = str(card.data.get("model_details", {}).get("base_model", "")).partition("@")[0]
-        related = [(v.version, v.status, v.name, str(v.data.get("updated"))) for v in
-                   self.catalog.versions(card.id, include_drafts=self.include_drafts)]
-        lineage = [(v.id, v.version, v.name, v.status) for v in
-                   self.catalog.versions(base, include_drafts=self.include_drafts) + self.catalog.derived_from(card.id)]
-        return self.cache.key("page", self.renderer.digest, src_uri, self.directory_urls, self.prefix, page.is_latest,
-                              self.include_drafts, card.fingerprint, edit_url, related, lineage,
-                              review and (review.label, review.missing_roles, str(review.review_due),
-                                          [(c.index, c.problem, c.verified) for c in review.checks]))
+        related = [
+            (v.version, v.status, v.name, str(v.data.get("updated")))
+            for v in self.catalog.versions(card.id, include_drafts=self.include_drafts)
+        ]
+        lineage = [
+            (v.id, v.version, v.name, v.status)
+            for v in self.catalog.versions(base, include_drafts=self.include_drafts)
+            + self.catalog.derived_from(card.id)
+        ]
+        return self.cache.key(
+            "page",
+            self.renderer.digest,
+            src_uri,
+            self.directory_urls,
+            self.prefix,
+            page.is_latest,
+            self.include_drafts,
+            card.fingerprint,
+            edit_url,
+            related,
+            lineage,
+            review
+            and (
+                review.label,
+                review.missing_roles,
+                str(review.review_due),
+                [(c.index, c.problem, c.verified) for c in review.checks],
+            ),
+        )
 
     def redirect_key(self, latest: Card) -> str:
         """What the redirect at a model's URL depends on, hashed."""
-        return self.cache.key("redirect", self.renderer.digest, self.model_url(latest), self.card_url(latest),
-                              latest.fingerprint)
+        return self.cache.key(
+            "redirect", self.renderer.digest, self.model_url(latest), self.card_url(latest), latest.fingerprint
+        )
 
     def render_all(self, edit_url: Callable[[Card], str | None], workers: int = 1) -> dict[str, RenderedPage]:
         """Every catalog page, export and redirect, made up front so a failure stops the build before it writes.
@@ -285,7 +320,9 @@ class CatalogSite:
         """Make one page or export and store it in the cache; returns a page's HTML, or an export that could not be stored."""
         kind, name, url, key = job
         if kind in ("page", "redirect"):
-            html = self.render(name, edit_url=url).html if kind == "page" else self.render_redirect(self.redirects[name])
+            html = (
+                self.render(name, edit_url=url).html if kind == "page" else self.render_redirect(self.redirects[name])
+            )
             if key:
                 self.cache.put(key, html)
             return html
@@ -322,15 +359,23 @@ class CatalogSite:
 
     def _catalog_json(self) -> Path | str:
         """catalog.json, from the cache if no card, URL or draft setting changed; made from the card.json texts if not."""
-        key = self.cache.key("catalog.json", self.include_drafts,
-                             [(card.source, card.fingerprint, self._urls.get(card.key)) for card in self.catalog])
+        key = self.cache.key(
+            "catalog.json",
+            self.include_drafts,
+            [(card.source, card.fingerprint, self._urls.get(card.key)) for card in self.catalog],
+        )
         found = self.cache.file(key)
         if found is not None:
             return found
 
         def write(out: TextIO) -> None:
-            write_catalog_json(out, self.catalog, include_drafts=self.include_drafts, urls=self._urls,
-                               card_text=lambda card: self._export_text(self._path(card.id, card.version, "card.json")))
+            write_catalog_json(
+                out,
+                self.catalog,
+                include_drafts=self.include_drafts,
+                urls=self._urls,
+                card_text=lambda card: self._export_text(self._path(card.id, card.version, "card.json")),
+            )
 
         path = self.cache.put_file(key, write)
         if path is not None:
@@ -353,18 +398,38 @@ class CatalogSite:
             return relative_href(here, target)
 
         if page.kind == "index":
-            view = index_view(self.catalog, page_url=self.card_url, href=href, include_drafts=self.include_drafts,
-                              reviews=self.reviews)
-            problems_href = href(page_dest(self._path("problems", "index.md"), self.directory_urls)) if self.problems else None
-            html = self.renderer.render("index.html", view=view, problems=self.problems, problems_href=problems_href,
-                                        catalog_json_href=href(self._path("catalog.json")), page_size=self.index_page_size)
+            view = index_view(
+                self.catalog,
+                page_url=self.card_url,
+                href=href,
+                include_drafts=self.include_drafts,
+                reviews=self.reviews,
+            )
+            problems_href = (
+                href(page_dest(self._path("problems", "index.md"), self.directory_urls)) if self.problems else None
+            )
+            html = self.renderer.render(
+                "index.html",
+                view=view,
+                problems=self.problems,
+                problems_href=problems_href,
+                catalog_json_href=href(self._path("catalog.json")),
+                page_size=self.index_page_size,
+            )
         elif page.kind == "problems":
             html = self.renderer.render("problems.html", problems=self.problems)
         else:
             assert page.card is not None
-            view = card_view(page.card, self.catalog, page_url=self.card_url, export_urls=self.export_urls, href=href,
-                             include_drafts=self.include_drafts, edit_url=edit_url,
-                             review=self.reviews.get(page.card.key))
+            view = card_view(
+                page.card,
+                self.catalog,
+                page_url=self.card_url,
+                export_urls=self.export_urls,
+                href=href,
+                include_drafts=self.include_drafts,
+                edit_url=edit_url,
+                review=self.reviews.get(page.card.key),
+            )
             html = self.renderer.render("card.html", view=view, card=view.data)
         html = compact_html(html)
         return RenderedPage(html, toc_of(html))

@@ -6,7 +6,8 @@ import datetime as dt
 import difflib
 import math
 import re
-from typing import TYPE_CHECKING, Any, Iterator
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from .errors import CardError, FieldPath, format_path
 from .fastcheck import compile_check
@@ -23,8 +24,14 @@ MAX_EXACT_INTEGER = 2**53 - 1
 """Largest integer JSON tools (and the RFC 8785 digest) represent exactly."""
 
 _TYPE_NAMES = {
-    "string": "a string", "integer": "a whole number", "number": "a number", "float": "a number",
-    "boolean": "true or false", "list": "a list", "dict": "a mapping of fields", "isodate": "a date (YYYY-MM-DD)",
+    "string": "a string",
+    "integer": "a whole number",
+    "number": "a number",
+    "float": "a number",
+    "boolean": "true or false",
+    "list": "a list",
+    "dict": "a mapping of fields",
+    "isodate": "a date (YYYY-MM-DD)",
 }
 
 
@@ -52,8 +59,9 @@ class Validation:
 
     def __init__(self, schema: CardSchema):
         self.schema = schema
-        self._fast_checks = {mode: compile_check(schema.rules_for(documented=mode), schema.licenses)
-                             for mode in (False, True)}
+        self._fast_checks = {
+            mode: compile_check(schema.rules_for(documented=mode), schema.licenses) for mode in (False, True)
+        }
         self._validators: dict[bool, CardValidator] = {}
 
     def validator(self, documented: bool) -> CardValidator:
@@ -94,7 +102,11 @@ class Validation:
             kind = "a list" if isinstance(data, list) else "a single value" if data is not None else "empty (null)"
             required = [name for name, rules in self.schema.fields.items() if rules.get("required")]
             fields = " and ".join(f"`{name}:`" for name in required[:2])
-            return {}, [CardError(file, 1, 1, "", f"the document must be a mapping of fields such as {fields}, but it is {kind}")]
+            return {}, [
+                CardError(
+                    file, 1, 1, "", f"the document must be a mapping of fields such as {fields}, but it is {kind}"
+                )
+            ]
         data = without_empty(data)
         status = data.get("status")
         documented = self.schema.is_documented(status)
@@ -113,8 +125,9 @@ class Validation:
         line, column = located.locate(path, key=key)
         return CardError(file, line, column, format_path(path), message)
 
-    def _explain(self, error: cerberus_errors.ValidationError, located: Located, file: str,
-                 status: str | None) -> CardError:
+    def _explain(
+        self, error: cerberus_errors.ValidationError, located: Located, file: str, status: str | None
+    ) -> CardError:
         from cerberus import errors as cerberus_errors
 
         path: FieldPath = tuple(error.document_path)
@@ -143,7 +156,9 @@ class Validation:
             allowed = [str(option) for option in error.constraint]
             close = difflib.get_close_matches(str(value), allowed, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
-            return self._at(located, file, path, f"must be one of {', '.join(allowed)} (got {describe_value(value)}){hint}")
+            return self._at(
+                located, file, path, f"must be one of {', '.join(allowed)} (got {describe_value(value)}){hint}"
+            )
         if code == cerberus_errors.REGEX_MISMATCH.code:
             wanted = meta.get("pattern") or f"text matching {error.constraint}"
             return self._at(located, file, path, f"must be {wanted} (got {describe_value(value)})")
@@ -155,11 +170,15 @@ class Validation:
             if isinstance(value, list):
                 why = f"; a card with status {status!r} must fill it in" if status else ""
                 noun = "entry" if error.constraint == 1 else "entries"
-                return self._at(located, file, path, f"needs at least {error.constraint} {noun} (got {len(value)}){why}")
+                return self._at(
+                    located, file, path, f"needs at least {error.constraint} {noun} (got {len(value)}){why}"
+                )
             return self._at(located, file, path, f"must be at least {error.constraint} characters long")
         if code == cerberus_errors.MAX_LENGTH.code:
             unit = "entries" if isinstance(value, list) else "characters"
-            return self._at(located, file, path, f"is too long: at most {error.constraint} {unit} (got {len(value)}); shorten it")
+            return self._at(
+                located, file, path, f"is too long: at most {error.constraint} {unit} (got {len(value)}); shorten it"
+            )
         if code == cerberus_errors.EMPTY_NOT_ALLOWED.code:
             return self._at(located, file, path, "must not be empty; fill it in or remove the key")
         if code == cerberus_errors.NOT_NULLABLE.code:
@@ -185,8 +204,7 @@ class Validation:
         got = describe_value(value)
         source = located.source_text.get(path)
         if "string" in wanted_list and source is not None and not isinstance(value, (list, dict)):
-            return (f"must be {names}, but YAML reads {source} as {_kind(value)} {got}; "
-                    f"quote it: {path[-1]}: \"{source}\"")
+            return f'must be {names}, but YAML reads {source} as {_kind(value)} {got}; quote it: {path[-1]}: "{source}"'
         if wanted_list == ["isodate"]:
             if parse_isodate(value) is not None:
                 return f"must be a date, but the quotes make {value} a string; remove them"
@@ -201,10 +219,13 @@ class Validation:
         """Checks across fields that a per-field schema cannot express."""
         for path, value in _numbers(data, ()):
             if isinstance(value, float) and not math.isfinite(value):
-                yield self._at(located, file, path, f"must be a finite number (got {located.source_text.get(path, value)})")
+                yield self._at(
+                    located, file, path, f"must be a finite number (got {located.source_text.get(path, value)})"
+                )
             elif isinstance(value, int) and abs(value) > MAX_EXACT_INTEGER:
-                yield self._at(located, file, path, f"is too large to be exchanged exactly as JSON "
-                                                    f"(at most {MAX_EXACT_INTEGER:,})")
+                yield self._at(
+                    located, file, path, f"is too large to be exchanged exactly as JSON (at most {MAX_EXACT_INTEGER:,})"
+                )
         created, updated = parse_isodate(data.get("created")), parse_isodate(data.get("updated"))
         if created and updated and updated < created:
             yield self._at(located, file, ("updated",), f"is before `created` ({created}); fix one of the dates")
@@ -214,7 +235,9 @@ class Validation:
                 if isinstance(metric, dict):
                     yield from self._check_metric(metric, ("metrics", index), located, file)
 
-    def _check_metric(self, metric: dict[str, Any], path: FieldPath, located: Located, file: str) -> Iterator[CardError]:
+    def _check_metric(
+        self, metric: dict[str, Any], path: FieldPath, located: Located, file: str
+    ) -> Iterator[CardError]:
         value = metric.get("value")
         if not _is_number(value) or not math.isfinite(value):
             return
@@ -225,19 +248,27 @@ class Validation:
             top = 100 if unit == "%" else 1
             if value > top:
                 hint = f"write {name} as a percentage with unit: '%'" if unit == "%" else f"write {name} as a fraction"
-                yield self._at(located, file, path + ("value",), f"must be at most {top} (got {describe_value(value)}); {hint}")
+                yield self._at(
+                    located, file, path + ("value",), f"must be at most {top} (got {describe_value(value)}); {hint}"
+                )
             elif value < 0:
                 yield self._at(located, file, path + ("value",), f"must be at least 0 (got {describe_value(value)})")
         interval = metric.get("confidence_interval")
-        if isinstance(interval, list) and len(interval) == 2 and all(
-                _is_number(bound) and math.isfinite(bound) for bound in interval):
+        if (
+            isinstance(interval, list)
+            and len(interval) == 2
+            and all(_is_number(bound) and math.isfinite(bound) for bound in interval)
+        ):
             low, high = interval
             ci_path = path + ("confidence_interval",)
             if low > high:
-                yield self._at(located, file, ci_path, f"low bound {low:g} is above high bound {high:g}; write [low, high]")
+                yield self._at(
+                    located, file, ci_path, f"low bound {low:g} is above high bound {high:g}; write [low, high]"
+                )
             elif not low <= value <= high:
-                yield self._at(located, file, ci_path,
-                               f"[{low:g}, {high:g}] does not contain the value {value:g}; check both")
+                yield self._at(
+                    located, file, ci_path, f"[{low:g}, {high:g}] does not contain the value {value:g}; check both"
+                )
 
 
 def _about(path: str, reported: set[str]) -> bool:

@@ -37,8 +37,7 @@ def line_break_problem(value: str) -> str | None:
     """What is wrong with text that must stay on one line (a name, a title), or None."""
     if not any(ch in LINE_BREAKS for ch in value):
         return None
-    return ("must be a single line (it holds a line break); write it on one line, and put longer text in "
-            "`description`")
+    return "must be a single line (it holds a line break); write it on one line, and put longer text in `description`"
 
 
 def unknown_licenses(expression: str, licenses: frozenset[str]) -> list[str]:
@@ -59,8 +58,10 @@ def link_problem(value: str) -> str | None:
     """
     control = next((ch for ch in value if unicodedata.category(ch) == "Cc"), None)
     if control is not None:
-        return (f"must not contain control characters (got U+{ord(control):04X} in {describe_value(value)}); "
-                "remove it (browsers skip it, so the link would not go where it reads)")
+        return (
+            f"must not contain control characters (got U+{ord(control):04X} in {describe_value(value)}); "
+            "remove it (browsers skip it, so the link would not go where it reads)"
+        )
     text = value.strip()
     if text.lower().startswith(_LINK_SCHEMES):
         if _FULL_LINK.fullmatch(text):

@@ -34,8 +34,7 @@ _MAP_TAG = "tag:yaml.org,2002:map"
 _STR_TAG = "tag:yaml.org,2002:str"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _SAFE_SCALAR_TAGS = frozenset(
-    "tag:yaml.org,2002:" + name
-    for name in ("str", "int", "float", "bool", "null", "timestamp", "binary")
+    "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp", "binary")
 )
 
 
@@ -158,8 +157,11 @@ class _Builder:
     def build(self, node: yaml.Node, path: FieldPath) -> Any:
         self.count += 1
         if self.count > MAX_VALUES:
-            raise YamlError(*_mark(node), f"the document expands to more than {MAX_VALUES:,} values; "
-                            "remove the aliases (*name) that repeat large parts of it")
+            raise YamlError(
+                *_mark(node),
+                f"the document expands to more than {MAX_VALUES:,} values; "
+                "remove the aliases (*name) that repeat large parts of it",
+            )
         if len(path) > MAX_DEPTH:
             raise YamlError(*_mark(node), TOO_DEEP)
         if id(node) in self.active:
@@ -181,8 +183,9 @@ class _Builder:
                 self.refuse(YamlError(*_mark(key_node), "keys must be plain names, not lists or mappings", path))
                 continue
             if key_node.tag == "tag:yaml.org,2002:merge":
-                self.refuse(YamlError(*_mark(key_node), "merge keys (<<) are not supported; write the fields out",
-                                      path))
+                self.refuse(
+                    YamlError(*_mark(key_node), "merge keys (<<) are not supported; write the fields out", path)
+                )
                 continue
             key = self._scalar(key_node, path)
             # Interned: thousands of cards share a few hundred field names (memory, and pickling between processes).
@@ -190,8 +193,14 @@ class _Builder:
             child = path + (key,)
             if key in result:
                 first_line = self.located.key_marks[child][0]
-                self.refuse(YamlError(*_mark(key_node), f"duplicate key {key!r} (first defined on line {first_line}); "
-                                      "YAML would silently keep only the last one, remove one of them", child))
+                self.refuse(
+                    YamlError(
+                        *_mark(key_node),
+                        f"duplicate key {key!r} (first defined on line {first_line}); "
+                        "YAML would silently keep only the last one, remove one of them",
+                        child,
+                    )
+                )
                 continue  # the first is kept, and checked with the rest
             self.located.key_marks[child] = _mark(key_node)
             result[key] = self.build(value_node, child)
@@ -221,8 +230,15 @@ class _Builder:
             if not isinstance(value, str):
                 self.located.source_text[path] = node.value
         if isinstance(value, str) and len(value) > MAX_TEXT:
-            self.refuse(YamlError(*_mark(node), f"this value is {len(value):,} characters long, over the limit of "
-                                  f"{MAX_TEXT:,}; link to a longer document instead", path), path)
+            self.refuse(
+                YamlError(
+                    *_mark(node),
+                    f"this value is {len(value):,} characters long, over the limit of "
+                    f"{MAX_TEXT:,}; link to a longer document instead",
+                    path,
+                ),
+                path,
+            )
         return value
 
 
@@ -256,8 +272,9 @@ def parse_yaml(text: str, *, recover: bool = False) -> Located:
 def decode_card_bytes(raw: bytes, max_bytes: int) -> str:
     """Decode a card file's bytes, refusing what is not a reasonable text file."""
     if len(raw) > max_bytes:
-        raise YamlError(0, 0, f"the file is {len(raw):,} bytes, over the limit of {max_bytes:,}; "
-                        "split it or raise `max_card_bytes`")
+        raise YamlError(
+            0, 0, f"the file is {len(raw):,} bytes, over the limit of {max_bytes:,}; split it or raise `max_card_bytes`"
+        )
     if b"\x00" in raw:
         raise YamlError(0, 0, "the file is binary, not YAML text")
     try:
@@ -265,5 +282,7 @@ def decode_card_bytes(raw: bytes, max_bytes: int) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise YamlError(line, column, f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8") from None
+        raise YamlError(
+            line, column, f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8"
+        ) from None
     return text.replace("\r\n", "\n")

@@ -43,8 +43,18 @@ _EPOCH = re.compile(r"\d+")
 
 # Card fields that have a CycloneDX field of their own (the rest become properties).
 _COMPONENT_FIELDS = frozenset({"name", "version", "summary", "license", "tags", "owners"})
-_MODEL_CARD_FIELDS = frozenset({"model_details", "intended_use", "factors", "metrics", "ethical_considerations",
-                                "limitations", "caveats_and_recommendations", "environmental_impact"})
+_MODEL_CARD_FIELDS = frozenset(
+    {
+        "model_details",
+        "intended_use",
+        "factors",
+        "metrics",
+        "ethical_considerations",
+        "limitations",
+        "caveats_and_recommendations",
+        "environmental_impact",
+    }
+)
 _DATASET_FIELDS = {"training_data": "training", "evaluation_data": "evaluation"}
 # base_model is mapped to the pedigree and also kept as written (``id@version``) as a property.
 _DETAILS_MAPPED = frozenset({"architecture", "input_format", "output_format", "paper", "repository"})

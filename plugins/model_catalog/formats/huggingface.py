@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 
@@ -24,47 +25,161 @@ _Dumper: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 Data = dict[str, Any]
 
-HUB_TASKS = frozenset({
-    "text-classification", "token-classification", "table-question-answering", "question-answering",
-    "zero-shot-classification", "translation", "summarization", "feature-extraction", "text-generation",
-    "text2text-generation", "fill-mask", "sentence-similarity", "text-to-speech", "text-to-audio",
-    "automatic-speech-recognition", "audio-to-audio", "audio-classification", "audio-text-to-text",
-    "voice-activity-detection", "depth-estimation", "image-classification", "object-detection",
-    "image-segmentation", "text-to-image", "image-to-text", "image-to-image", "image-to-video",
-    "unconditional-image-generation", "video-classification", "reinforcement-learning", "robotics",
-    "tabular-classification", "tabular-regression", "tabular-to-text", "table-to-text", "multiple-choice",
-    "text-ranking", "text-retrieval", "time-series-forecasting", "text-to-video", "image-text-to-text",
-    "visual-question-answering", "document-question-answering", "zero-shot-image-classification", "graph-ml",
-    "mask-generation", "zero-shot-object-detection", "text-to-3d", "image-to-3d", "image-feature-extraction",
-    "video-text-to-text", "keypoint-detection", "visual-document-retrieval", "any-to-any", "other",
-})
+HUB_TASKS = frozenset(
+    {
+        "text-classification",
+        "token-classification",
+        "table-question-answering",
+        "question-answering",
+        "zero-shot-classification",
+        "translation",
+        "summarization",
+        "feature-extraction",
+        "text-generation",
+        "text2text-generation",
+        "fill-mask",
+        "sentence-similarity",
+        "text-to-speech",
+        "text-to-audio",
+        "automatic-speech-recognition",
+        "audio-to-audio",
+        "audio-classification",
+        "audio-text-to-text",
+        "voice-activity-detection",
+        "depth-estimation",
+        "image-classification",
+        "object-detection",
+        "image-segmentation",
+        "text-to-image",
+        "image-to-text",
+        "image-to-image",
+        "image-to-video",
+        "unconditional-image-generation",
+        "video-classification",
+        "reinforcement-learning",
+        "robotics",
+        "tabular-classification",
+        "tabular-regression",
+        "tabular-to-text",
+        "table-to-text",
+        "multiple-choice",
+        "text-ranking",
+        "text-retrieval",
+        "time-series-forecasting",
+        "text-to-video",
+        "image-text-to-text",
+        "visual-question-answering",
+        "document-question-answering",
+        "zero-shot-image-classification",
+        "graph-ml",
+        "mask-generation",
+        "zero-shot-object-detection",
+        "text-to-3d",
+        "image-to-3d",
+        "image-feature-extraction",
+        "video-text-to-text",
+        "keypoint-detection",
+        "visual-document-retrieval",
+        "any-to-any",
+        "other",
+    }
+)
 """Pipeline tags the Hub knows (huggingface.js ``PIPELINE_DATA``)."""
 
-HUB_LICENSES = frozenset({
-    "apache-2.0", "mit", "openrail", "bigscience-openrail-m", "creativeml-openrail-m", "bigscience-bloom-rail-1.0",
-    "bigcode-openrail-m", "afl-3.0", "artistic-2.0", "bsl-1.0", "bsd", "bsd-2-clause", "bsd-3-clause",
-    "bsd-3-clause-clear", "c-uda", "cc", "cc0-1.0", "cc-by-2.0", "cc-by-2.5", "cc-by-3.0", "cc-by-4.0",
-    "cc-by-sa-3.0", "cc-by-sa-4.0", "cc-by-nc-2.0", "cc-by-nc-3.0", "cc-by-nc-4.0", "cc-by-nd-4.0",
-    "cc-by-nc-nd-3.0", "cc-by-nc-nd-4.0", "cc-by-nc-sa-2.0", "cc-by-nc-sa-3.0", "cc-by-nc-sa-4.0",
-    "cdla-sharing-1.0", "cdla-permissive-1.0", "cdla-permissive-2.0", "wtfpl", "ecl-2.0", "epl-1.0", "epl-2.0",
-    "etalab-2.0", "eupl-1.1", "eupl-1.2", "agpl-3.0", "gfdl", "gpl", "gpl-2.0", "gpl-3.0", "lgpl", "lgpl-2.1",
-    "lgpl-3.0", "isc", "lppl-1.3c", "ms-pl", "mpl-2.0", "odc-by", "odbl", "osl-3.0", "postgresql", "ofl-1.1",
-    "ncsa", "unlicense", "zlib", "pddl",
-})
+HUB_LICENSES = frozenset(
+    {
+        "apache-2.0",
+        "mit",
+        "openrail",
+        "bigscience-openrail-m",
+        "creativeml-openrail-m",
+        "bigscience-bloom-rail-1.0",
+        "bigcode-openrail-m",
+        "afl-3.0",
+        "artistic-2.0",
+        "bsl-1.0",
+        "bsd",
+        "bsd-2-clause",
+        "bsd-3-clause",
+        "bsd-3-clause-clear",
+        "c-uda",
+        "cc",
+        "cc0-1.0",
+        "cc-by-2.0",
+        "cc-by-2.5",
+        "cc-by-3.0",
+        "cc-by-4.0",
+        "cc-by-sa-3.0",
+        "cc-by-sa-4.0",
+        "cc-by-nc-2.0",
+        "cc-by-nc-3.0",
+        "cc-by-nc-4.0",
+        "cc-by-nd-4.0",
+        "cc-by-nc-nd-3.0",
+        "cc-by-nc-nd-4.0",
+        "cc-by-nc-sa-2.0",
+        "cc-by-nc-sa-3.0",
+        "cc-by-nc-sa-4.0",
+        "cdla-sharing-1.0",
+        "cdla-permissive-1.0",
+        "cdla-permissive-2.0",
+        "wtfpl",
+        "ecl-2.0",
+        "epl-1.0",
+        "epl-2.0",
+        "etalab-2.0",
+        "eupl-1.1",
+        "eupl-1.2",
+        "agpl-3.0",
+        "gfdl",
+        "gpl",
+        "gpl-2.0",
+        "gpl-3.0",
+        "lgpl",
+        "lgpl-2.1",
+        "lgpl-3.0",
+        "isc",
+        "lppl-1.3c",
+        "ms-pl",
+        "mpl-2.0",
+        "odc-by",
+        "odbl",
+        "osl-3.0",
+        "postgresql",
+        "ofl-1.1",
+        "ncsa",
+        "unlicense",
+        "zlib",
+        "pddl",
+    }
+)
 """License ids the Hub accepts in ``license:`` that are also SPDX identifiers; others become ``other``."""
 
 LANGUAGE_TAGS = {
-    "english": "en", "german": "de", "french": "fr", "spanish": "es", "italian": "it", "dutch": "nl",
-    "polish": "pl", "portuguese": "pt", "swedish": "sv", "danish": "da", "finnish": "fi", "czech": "cs",
-    "japanese": "ja", "chinese": "zh", "korean": "ko", "arabic": "ar", "multilingual": "multilingual",
+    "english": "en",
+    "german": "de",
+    "french": "fr",
+    "spanish": "es",
+    "italian": "it",
+    "dutch": "nl",
+    "polish": "pl",
+    "portuguese": "pt",
+    "swedish": "sv",
+    "danish": "da",
+    "finnish": "fi",
+    "czech": "cs",
+    "japanese": "ja",
+    "chinese": "zh",
+    "korean": "ko",
+    "arabic": "ar",
+    "multilingual": "multilingual",
 }
 """Tags that name a language outright; cards have no language field, so these are the only honest source."""
 
 PLACEHOLDER = "[More Information Needed]"
 UNSPECIFIED = "unspecified"
 IMPORTED_HEADING = "### Imported from the Hugging Face card"
-RESULT_COLUMNS = ("Metric", "Dataset", "Slice", "Value", "Unit", "Confidence interval", "Threshold",
-                  "Higher is better")
+RESULT_COLUMNS = ("Metric", "Dataset", "Slice", "Value", "Unit", "Confidence interval", "Threshold", "Higher is better")
 TEMPLATE_BOILERPLATE = (
     "users (both direct and downstream) should be made aware of the risks, biases and limitations",
     "carbon emissions can be estimated using the [machine learning impact calculator]",
@@ -131,85 +246,157 @@ def _hub_results(data: Data) -> list[Data]:
             entry["name"] = f"{metric['name']} ({metric['slice']})"
         groups.setdefault(metric.get("dataset") or UNSPECIFIED, []).append(entry)
     task = data.get("task") or "other"
-    return [{"task": {"type": task}, "dataset": {"name": name, "type": _slug(name) or UNSPECIFIED}, "metrics": metrics}
-            for name, metrics in groups.items()]
+    return [
+        {"task": {"type": task}, "dataset": {"name": name, "type": _slug(name) or UNSPECIFIED}, "metrics": metrics}
+        for name, metrics in groups.items()
+    ]
 
 
 def _body(data: Data) -> str:
-    parts = [f"# Model Card for {_text(data['name'])}", _text(data.get("summary", ""), block=True),
-             *_details_part(data), *_uses_part(data), *_risks_part(data), *_training_part(data),
-             *_evaluation_part(data), *_environment_part(data), *_technical_part(data), *_citation_part(data),
-             *_more_information_part(data), "## Model Card Contact", _contacts(data) or PLACEHOLDER]
+    parts = [
+        f"# Model Card for {_text(data['name'])}",
+        _text(data.get("summary", ""), block=True),
+        *_details_part(data),
+        *_uses_part(data),
+        *_risks_part(data),
+        *_training_part(data),
+        *_evaluation_part(data),
+        *_environment_part(data),
+        *_technical_part(data),
+        *_citation_part(data),
+        *_more_information_part(data),
+        "## Model Card Contact",
+        _contacts(data) or PLACEHOLDER,
+    ]
     return "\n\n".join(part for part in parts if part) + "\n"
 
 
 def _details_part(data: Data) -> list[str]:
     details = data.get("model_details", {})
-    facts = _facts([
-        ("Developed by", _developers(data)), ("Model type", details.get("architecture")),
-        ("Language(s) (NLP)", ", ".join(_languages(data))), ("License", data.get("license")),
-        ("Finetuned from model", details.get("base_model")), ("Task", data.get("task")),
-        ("Catalog id", data.get("id")), ("Version", data.get("version")), ("Status", data.get("status")),
-        ("Risk tier", data.get("risk_tier")), ("Created", data.get("created")), ("Updated", data.get("updated")),
-    ])
+    facts = _facts(
+        [
+            ("Developed by", _developers(data)),
+            ("Model type", details.get("architecture")),
+            ("Language(s) (NLP)", ", ".join(_languages(data))),
+            ("License", data.get("license")),
+            ("Finetuned from model", details.get("base_model")),
+            ("Task", data.get("task")),
+            ("Catalog id", data.get("id")),
+            ("Version", data.get("version")),
+            ("Status", data.get("status")),
+            ("Risk tier", data.get("risk_tier")),
+            ("Created", data.get("created")),
+            ("Updated", data.get("updated")),
+        ]
+    )
     sources = _facts([("Repository", details.get("repository")), ("Paper", details.get("paper"))])
     links = "\n".join(f"- [{_text(link['title'])}]({_destination(link['url'])})" for link in data.get("links", []))
     description = _demote(data.get("description", ""))
     separator = "<!-- Model facts -->" if facts and _ends_in_list(description) else ""
-    return ["## Model Details", "### Model Description", description or PLACEHOLDER, separator, facts,
-            "### Model Sources", "\n".join(part for part in (sources, links) if part) or PLACEHOLDER]
+    return [
+        "## Model Details",
+        "### Model Description",
+        description or PLACEHOLDER,
+        separator,
+        facts,
+        "### Model Sources",
+        "\n".join(part for part in (sources, links) if part) or PLACEHOLDER,
+    ]
 
 
 def _uses_part(data: Data) -> list[str]:
     use = data.get("intended_use", {})
     users = ["**Intended users:**", _bullets(use["primary_users"])] if use.get("primary_users") else []
-    return ["## Uses", "### Direct Use", _bullets(use.get("primary_uses", [])) or PLACEHOLDER, *users,
-            "### Out-of-Scope Use", _bullets(use.get("out_of_scope", [])) or PLACEHOLDER]
+    return [
+        "## Uses",
+        "### Direct Use",
+        _bullets(use.get("primary_uses", [])) or PLACEHOLDER,
+        *users,
+        "### Out-of-Scope Use",
+        _bullets(use.get("out_of_scope", [])) or PLACEHOLDER,
+    ]
 
 
 def _risks_part(data: Data) -> list[str]:
-    considerations = [_bullet(_text(entry["risk"])) + ("\n" + _bullet(f"*Mitigation:* {_text(entry['mitigation'])}", "  ")
-                                                if entry.get("mitigation") else "")
-                      for entry in data.get("ethical_considerations", [])]
+    considerations = [
+        _bullet(_text(entry["risk"]))
+        + ("\n" + _bullet(f"*Mitigation:* {_text(entry['mitigation'])}", "  ") if entry.get("mitigation") else "")
+        for entry in data.get("ethical_considerations", [])
+    ]
     risks = ["### Risks and Mitigations", "\n".join(considerations)] if considerations else []
-    return ["## Bias, Risks, and Limitations", _bullets(data.get("limitations", [])) or PLACEHOLDER, *risks,
-            "### Recommendations", _bullets(data.get("caveats_and_recommendations", [])) or PLACEHOLDER]
+    return [
+        "## Bias, Risks, and Limitations",
+        _bullets(data.get("limitations", [])) or PLACEHOLDER,
+        *risks,
+        "### Recommendations",
+        _bullets(data.get("caveats_and_recommendations", [])) or PLACEHOLDER,
+    ]
 
 
 def _training_part(data: Data) -> list[str]:
-    return ["## Training Details", "### Training Data",
-            *(_datasets(data.get("training_data", []), level=4) or [PLACEHOLDER])]
+    return [
+        "## Training Details",
+        "### Training Data",
+        *(_datasets(data.get("training_data", []), level=4) or [PLACEHOLDER]),
+    ]
 
 
 def _evaluation_part(data: Data) -> list[str]:
     factors = data.get("factors", {})
-    factor_parts = [part for label, key in (("Relevant factors", "relevant"), ("Evaluation factors", "evaluation"))
-                    if factors.get(key) for part in (f"**{label}:**", _bullets(factors[key]))]
+    factor_parts = [
+        part
+        for label, key in (("Relevant factors", "relevant"), ("Evaluation factors", "evaluation"))
+        if factors.get(key)
+        for part in (f"**{label}:**", _bullets(factors[key]))
+    ]
     metrics = data.get("metrics", [])
-    return ["## Evaluation", "### Testing Data, Factors & Metrics", "#### Testing Data",
-            *(_datasets(data.get("evaluation_data", []), level=5) or [PLACEHOLDER]),
-            "#### Factors", *(factor_parts or [PLACEHOLDER]),
-            "#### Metrics", _bullets(_unique(str(metric["name"]) for metric in metrics)) or PLACEHOLDER,
-            "### Results", _results_table(metrics) if metrics else PLACEHOLDER]
+    return [
+        "## Evaluation",
+        "### Testing Data, Factors & Metrics",
+        "#### Testing Data",
+        *(_datasets(data.get("evaluation_data", []), level=5) or [PLACEHOLDER]),
+        "#### Factors",
+        *(factor_parts or [PLACEHOLDER]),
+        "#### Metrics",
+        _bullets(_unique(str(metric["name"]) for metric in metrics)) or PLACEHOLDER,
+        "### Results",
+        _results_table(metrics) if metrics else PLACEHOLDER,
+    ]
 
 
 def _environment_part(data: Data) -> list[str]:
     impact = data.get("environmental_impact", {})
     co2 = impact.get("co2_eq_kg")
-    facts = _facts([("Hardware Type", impact.get("hardware")), ("Hours used", _number_text(impact.get("hours"))),
-                    ("Compute Region", impact.get("region")),
-                    ("Carbon Emitted", f"{_number_text(co2)} kg CO2eq" if co2 is not None else None)])
+    facts = _facts(
+        [
+            ("Hardware Type", impact.get("hardware")),
+            ("Hours used", _number_text(impact.get("hours"))),
+            ("Compute Region", impact.get("region")),
+            ("Carbon Emitted", f"{_number_text(co2)} kg CO2eq" if co2 is not None else None),
+        ]
+    )
     return ["## Environmental Impact", facts or PLACEHOLDER]
 
 
 def _technical_part(data: Data) -> list[str]:
     details = data.get("model_details", {})
     parameters = details.get("parameters")
-    specs = _facts([("Parameters", f"{parameters:,}" if isinstance(parameters, int) else None),
-                    ("Input format", details.get("input_format")), ("Output format", details.get("output_format"))])
+    specs = _facts(
+        [
+            ("Parameters", f"{parameters:,}" if isinstance(parameters, int) else None),
+            ("Input format", details.get("input_format")),
+            ("Output format", details.get("output_format")),
+        ]
+    )
     software = _facts([("Framework", details.get("framework"))])
-    return ["## Technical Specifications", "### Model Architecture and Objective", specs or PLACEHOLDER,
-            "### Compute Infrastructure", "#### Software", software or PLACEHOLDER]
+    return [
+        "## Technical Specifications",
+        "### Model Architecture and Objective",
+        specs or PLACEHOLDER,
+        "### Compute Infrastructure",
+        "#### Software",
+        software or PLACEHOLDER,
+    ]
 
 
 def _citation_part(data: Data) -> list[str]:
@@ -223,8 +410,11 @@ def _citation_part(data: Data) -> list[str]:
 
 def _more_information_part(data: Data) -> list[str]:
     """Approvals and an organisation's own fields: not Hub concepts, but part of the card."""
-    approvals = [f"- {_text(entry['approver'])} ({_text(entry['role'])}), {entry['date']}, content digest `{entry['digest']}`"
-                 + (", SSH-signed" if entry.get("signature") else "") for entry in data.get("approvals", [])]
+    approvals = [
+        f"- {_text(entry['approver'])} ({_text(entry['role'])}), {entry['date']}, content digest `{entry['digest']}`"
+        + (", SSH-signed" if entry.get("signature") else "")
+        for entry in data.get("approvals", [])
+    ]
     extra = {key: value for key, value in data.items() if key not in _schema().fields}
     parts = ["### Approvals", "\n".join(approvals)] if approvals else []
     if extra:
@@ -237,11 +427,20 @@ def _datasets(datasets: list[Data], level: int) -> list[str]:
     parts: list[str] = []
     for entry in datasets:
         sensitive = entry.get("sensitive_data")
-        parts += [f"{'#' * level} {_text(entry['name'])}", _text(str(entry.get("description", "")).strip(), block=True), _facts([
-            ("Size", entry.get("size")),
-            ("Sensitive data", {True: "yes", False: "no"}.get(sensitive, sensitive) if sensitive is not None else None),
-            ("Link", _destination(entry["link"]) if entry.get("link") else None),
-        ])]
+        parts += [
+            f"{'#' * level} {_text(entry['name'])}",
+            _text(str(entry.get("description", "")).strip(), block=True),
+            _facts(
+                [
+                    ("Size", entry.get("size")),
+                    (
+                        "Sensitive data",
+                        {True: "yes", False: "no"}.get(sensitive, sensitive) if sensitive is not None else None,
+                    ),
+                    ("Link", _destination(entry["link"]) if entry.get("link") else None),
+                ]
+            ),
+        ]
     return parts
 
 
@@ -249,11 +448,18 @@ def _results_table(metrics: list[Data]) -> str:
     rows = [RESULT_COLUMNS, ("---",) * len(RESULT_COLUMNS)]
     for metric in metrics:
         interval = metric.get("confidence_interval")
-        rows.append((
-            metric["name"], metric.get("dataset", ""), metric.get("slice", ""), _number_text(metric["value"]),
-            metric.get("unit", ""), f"{_number_text(interval[0])} – {_number_text(interval[1])}" if interval else "",
-            _number_text(metric.get("threshold")), "yes" if metric.get("higher_is_better", True) else "no",
-        ))
+        rows.append(
+            (
+                metric["name"],
+                metric.get("dataset", ""),
+                metric.get("slice", ""),
+                _number_text(metric["value"]),
+                metric.get("unit", ""),
+                f"{_number_text(interval[0])} – {_number_text(interval[1])}" if interval else "",
+                _number_text(metric.get("threshold")),
+                "yes" if metric.get("higher_is_better", True) else "no",
+            )
+        )
     return "\n".join("| " + " | ".join(_cell(value) for value in row) + " |" for row in rows)
 
 
@@ -264,8 +470,12 @@ def _developers(data: Data) -> str:
 
 
 def _contacts(data: Data) -> str:
-    return "\n".join(f"- **{_text(owner['name'])}**" + (f" ({_text(owner['team'])})" if owner.get("team") else "")
-                     + f": {_email(str(owner['email']))}" for owner in data.get("owners", []))
+    return "\n".join(
+        f"- **{_text(owner['name'])}**"
+        + (f" ({_text(owner['team'])})" if owner.get("team") else "")
+        + f": {_email(str(owner['email']))}"
+        for owner in data.get("owners", [])
+    )
 
 
 def _facts(pairs: list[tuple[str, Any]]) -> str:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 
@@ -31,21 +32,21 @@ from .huggingface import (
     _unique,
 )
 
-_FRONT_MATTER = re.compile(r"\A\s*---[ \t]*\n(?:(.*?)\n)?---[ \t]*(?:\n|\Z)", re.S)
+_FRONT_MATTER = re.compile(r"\A\s*---[ \t]*\n(?:(.*?)\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _LABEL_LINE = re.compile(r"^\*\*([^*]+?)(?::\*\*|\*\*:)$")
 _LABELLED = re.compile(r"^\*\*(?P<label>[^*]+?)\*\*(?P<rest>.*)$")
-_MITIGATION = re.compile(r"^[*_]*mitigation[*_]*\s*:[*_]*\s*(.*)$", re.I)
+_MITIGATION = re.compile(r"^[*_]*mitigation[*_]*\s*:[*_]*\s*(.*)$", re.IGNORECASE)
 _MD_LINK = re.compile(r"^\[(?P<text>(?:\\.|[^\]\\])*)\]\((?P<url>\S+?)\)$")
 _URL = re.compile(r"(?i)https?://[^\s/?#]+\S*|mailto:\S+")
 _SPDX_TOKEN = re.compile(r"[A-Za-z0-9.+:-]+")
 _ID = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
 _VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,63}")
 _CATALOG_REF = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(@[A-Za-z0-9][A-Za-z0-9._+-]{0,63})?")
-_COUNT = re.compile(r"~?\s*(\d[\d,]*(?:\.\d+)?)\s*(k|m|b|thousand|million|billion)?(?:\s*parameters)?\.?", re.I)
-_HOURS = re.compile(r"~?\s*(\d+(?:\.\d+)?)\s*(h|hrs?|hours?|d|days?|min|minutes?)?\.?", re.I)
-_MASS = re.compile(r"~?\s*(\d[\d,]*(?:\.\d+)?)\s*(g|grams?|kg|kilograms?|t|tonnes?|tons?)\b.*", re.I)
+_COUNT = re.compile(r"~?\s*(\d[\d,]*(?:\.\d+)?)\s*(k|m|b|thousand|million|billion)?(?:\s*parameters)?\.?", re.IGNORECASE)
+_HOURS = re.compile(r"~?\s*(\d+(?:\.\d+)?)\s*(h|hrs?|hours?|d|days?|min|minutes?)?\.?", re.IGNORECASE)
+_MASS = re.compile(r"~?\s*(\d[\d,]*(?:\.\d+)?)\s*(g|grams?|kg|kilograms?|t|tonnes?|tons?)\b.*", re.IGNORECASE)
 
 
 @dataclass
@@ -120,14 +121,17 @@ def _blocks(lines: list[str]) -> list[_Block]:
             end = index + 1
             while end < len(lines) and lines[end].strip() and not _starts_block(lines[end]):
                 end += 1
-            blocks.append(_Block("paragraph", lines[index:end], text=" ".join(line.strip() for line in lines[index:end])))
+            blocks.append(
+                _Block("paragraph", lines[index:end], text=" ".join(line.strip() for line in lines[index:end]))
+            )
             index = end
     return blocks
 
 
 def _starts_block(line: str) -> bool:
-    return bool(_FENCE.match(line) or _ITEM.match(line) or line.lstrip().startswith("|")
-                or _LABEL_LINE.match(line.strip()))
+    return bool(
+        _FENCE.match(line) or _ITEM.match(line) or line.lstrip().startswith("|") or _LABEL_LINE.match(line.strip())
+    )
 
 
 def _read_code(lines: list[str], start: int, blocks: list[_Block]) -> int:
@@ -138,7 +142,7 @@ def _read_code(lines: list[str], start: int, blocks: list[_Block]) -> int:
         if closing and closing.group(1).startswith(fence) and not closing.group(2).strip():
             break
         end += 1
-    blocks.append(_Block("code", lines[start:end + 1], text="\n".join(lines[start + 1:end])))
+    blocks.append(_Block("code", lines[start : end + 1], text="\n".join(lines[start + 1 : end])))
     return end + 1
 
 
@@ -178,12 +182,12 @@ def _read_list(lines: list[str], start: int, blocks: list[_Block]) -> int:
 
 def _key(text: str) -> str:
     """A heading or label compared loosely: case, ``[optional]`` and emphasis do not matter."""
-    text = re.sub(r"\[optional\]", "", text, flags=re.I).replace("*", "").replace("_", " ").replace("`", "")
+    text = re.sub(r"\[optional\]", "", text, flags=re.IGNORECASE).replace("*", "").replace("_", " ").replace("`", "")
     return " ".join(text.lower().split()).rstrip(":").strip()
 
 
 def _title(text: str) -> str:
-    return _unescape(" ".join(re.sub(r"\[optional\]", "", text, flags=re.I).split()))
+    return _unescape(" ".join(re.sub(r"\[optional\]", "", text, flags=re.IGNORECASE).split()))
 
 
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
@@ -197,8 +201,11 @@ def _unescape(text: str) -> str:
 def _is_filler(text: str) -> bool:
     """Empty, ``[More Information Needed]`` or a template sentence that says nothing about the model."""
     plain_text = " ".join(text.strip().strip("*_ ").split()).lower()
-    return (not plain_text or plain_text.strip("[]") == "more information needed"
-            or plain_text.startswith(TEMPLATE_BOILERPLATE))
+    return (
+        not plain_text
+        or plain_text.strip("[]") == "more information needed"
+        or plain_text.startswith(TEMPLATE_BOILERPLATE)
+    )
 
 
 def _labelled(text: str) -> tuple[str, str] | None:
@@ -219,14 +226,20 @@ def _clean(blocks: list[_Block]) -> list[_Block]:
     kept: list[_Block] = []
     for block in blocks:
         if block.kind == "list":
-            block.items = [item for item in block.items if not _is_filler(item.text)
-                           and not ((pair := _labelled(item.text)) and _is_filler(pair[1]))]
+            block.items = [
+                item
+                for item in block.items
+                if not _is_filler(item.text) and not ((pair := _labelled(item.text)) and _is_filler(pair[1]))
+            ]
             if block.items:
                 kept.append(block)
         elif block.kind == "label" or not _is_filler(block.text if block.kind != "table" else block.markdown()):
             kept.append(block)
-    return [block for index, block in enumerate(kept)
-            if block.kind != "label" or index + 1 < len(kept) and kept[index + 1].kind != "label"]
+    return [
+        block
+        for index, block in enumerate(kept)
+        if block.kind != "label" or (index + 1 < len(kept) and kept[index + 1].kind != "label")
+    ]
 
 
 def _render(blocks: list[_Block]) -> str:
@@ -330,8 +343,9 @@ def _catalog_ref(value: Any) -> str | None:
 
 
 def _sensitive(value: str) -> bool | str:
-    return {"yes": True, "true": True, "no": False, "false": False, "none": False}.get(value.strip().lower(),
-                                                                                         value.strip())
+    return {"yes": True, "true": True, "no": False, "false": False, "none": False}.get(
+        value.strip().lower(), value.strip()
+    )
 
 
 @lru_cache(maxsize=1)
@@ -487,13 +501,13 @@ def _read_front_matter(text: str, draft: _Draft) -> str:
         if meta is not None:
             draft.notes.append("the front matter is not a mapping of keys; kept in the description")
         draft.keep("Front matter", _code(match.group(1) or "", "yaml"))
-        return text[match.end():]
+        return text[match.end() :]
     draft.meta = {str(key): value for key, value in meta.items()}
     _read_tags(draft)
     _read_datasets(draft)
     _read_model_index(draft)
     _read_emissions(draft)
-    return text[match.end():]
+    return text[match.end() :]
 
 
 def _read_tags(draft: _Draft) -> None:
@@ -541,9 +555,13 @@ def _read_result(result: Data, metrics: list[Data], draft: _Draft) -> bool:
     task = result.get("task") if isinstance(result.get("task"), dict) else {}
     dataset = result.get("dataset") if isinstance(result.get("dataset"), dict) else {}
     source = result.get("source") if isinstance(result.get("source"), dict) else {}
-    clean = (set(result) <= {"task", "dataset", "metrics", "source"} and set(task) <= {"type", "name"}
-             and set(dataset) <= {"name", "type", "config", "split", "revision", "args"}
-             and dataset.get("args") in (None, dataset.get("config")) and set(source) <= {"name", "url"})
+    clean = (
+        set(result) <= {"task", "dataset", "metrics", "source"}
+        and set(task) <= {"type", "name"}
+        and set(dataset) <= {"name", "type", "config", "split", "revision", "args"}
+        and dataset.get("args") in (None, dataset.get("config"))
+        and set(source) <= {"name", "url"}
+    )
     if isinstance(task.get("type"), str) and draft.index_task is None:
         draft.index_task = task["type"]
     dataset_name = _result_dataset(dataset, draft)
@@ -562,7 +580,7 @@ def _read_result(result: Data, metrics: list[Data], draft: _Draft) -> bool:
             entry["dataset"] = dataset_name
         label = metric.get("name")
         if isinstance(label, str) and label.startswith(f"{name} (") and label.endswith(")"):
-            entry["slice"] = label[len(name) + 2:-1]
+            entry["slice"] = label[len(name) + 2 : -1]
         metrics.append(entry)
         clean &= set(metric) <= {"type", "value", "name", "verified", "verifyToken"}
     return clean
@@ -578,7 +596,8 @@ def _result_dataset(dataset: Data, draft: _Draft) -> str | None:
     full = f"{name} ({', '.join(extras)})" if extras else name
     hub_id = str(dataset.get("type") or "")
     facts = ([f"Hub dataset `{hub_id}`"] if hub_id and hub_id != _slug(name) else []) + (
-        [f"revision {dataset['revision']}"] if dataset.get("revision") else [])
+        [f"revision {dataset['revision']}"] if dataset.get("revision") else []
+    )
     if all(entry["name"] != full for entry in draft.index_datasets):
         entry = {"name": full, **({"description": "; ".join(facts) + "."} if facts else {})}
         draft.index_datasets.append(entry)
@@ -591,8 +610,11 @@ def _read_emissions(draft: _Draft) -> None:
     if isinstance(emissions, dict):
         rest = dict(emissions)
         grams = _number(rest.pop("emissions", None))
-        mapped = [("co2_eq_kg", _whole(grams / 1000) if grams is not None else None),
-                  ("hardware", rest.pop("hardware_used", None)), ("region", rest.pop("geographical_location", None))]
+        mapped = [
+            ("co2_eq_kg", _whole(grams / 1000) if grams is not None else None),
+            ("hardware", rest.pop("hardware_used", None)),
+            ("region", rest.pop("geographical_location", None)),
+        ]
         for key, value in mapped:
             if value is not None:
                 draft.data.setdefault("environmental_impact", {})[key] = value
@@ -609,7 +631,7 @@ def _read_title(root: _Section, draft: _Draft) -> None:
     lines = list(root.lines)
     if root.children and root.children[0].level == 1:
         top = root.children[0]
-        name = re.sub(r"^model card for\s+", "", _title(top.title), flags=re.I).strip()
+        name = re.sub(r"^model card for\s+", "", _title(top.title), flags=re.IGNORECASE).strip()
         if name.lower() not in ("model id", "{{ model_id }}"):
             draft.title = name
         lines += top.lines
@@ -835,15 +857,17 @@ def _environment(section: _Section, where: str, draft: _Draft) -> list[_Block]:
     impact = draft.data.setdefault("environmental_impact", {})
     for block in blocks:
         if block.kind == "list":
-            block.items = [item for item in block.items
-                           if not _take_labelled(item.text, _ENVIRONMENT_LABELS, impact)]
+            block.items = [item for item in block.items if not _take_labelled(item.text, _ENVIRONMENT_LABELS, impact)]
     return [block for block in blocks if block.kind != "list" or block.items]
 
 
 def _citation(section: _Section, where: str, draft: _Draft) -> list[_Block]:
     """The citation text: BibTeX from its code block, other text as written; the template's labels dropped."""
-    blocks = [block for block in _clean(_blocks(section.lines))
-              if block.kind != "label" or _key(block.text) not in ("bibtex", "apa")]
+    blocks = [
+        block
+        for block in _clean(_blocks(section.lines))
+        if block.kind != "label" or _key(block.text) not in ("bibtex", "apa")
+    ]
     parts = [block.text if block.kind == "code" else block.markdown() for block in blocks]
     if parts:
         _put(draft.data, ("model_details", "citation"), "\n\n".join(parts))
@@ -934,12 +958,14 @@ def _settle_license(draft: _Draft) -> None:
     license = from_meta or from_body
     if license:
         draft.data["license"] = license
-    if from_meta or meta.get("license") == "other" and from_body:
+    if from_meta or (meta.get("license") == "other" and from_body):
         draft.used_meta.update({"license", "license_name"})
     elif meta.get("license"):
-        draft.notes.append(f"license {meta['license']!r}"
-                           + (f" ({meta['license_name']!r})" if meta.get("license_name") else "")
-                           + " is not an SPDX identifier; it is kept in the description, set `license` yourself")
+        draft.notes.append(
+            f"license {meta['license']!r}"
+            + (f" ({meta['license_name']!r})" if meta.get("license_name") else "")
+            + " is not an SPDX identifier; it is kept in the description, set `license` yourself"
+        )
     link = meta.get("license_link")
     if isinstance(link, str) and _url(link):
         _add_link(draft.data, "License", link)
@@ -974,8 +1000,10 @@ def _settle_base_model(draft: _Draft) -> None:
     base = from_body or _catalog_ref(front)
     if base:
         _put(draft.data, ("model_details", "base_model"), base)
-        draft.notes.append(f"model_details.base_model is {base!r}: it must be the id of a card in this catalog; "
-                           "change or remove it if it names a Hugging Face model")
+        draft.notes.append(
+            f"model_details.base_model is {base!r}: it must be the id of a card in this catalog; "
+            "change or remove it if it names a Hugging Face model"
+        )
     if base and isinstance(front, str) and front.split("@")[0] == base.split("@")[0]:
         draft.used_meta.add("base_model")
     elif front:
@@ -1011,8 +1039,11 @@ def _settle_datasets(draft: _Draft) -> None:
     evaluation = draft.evaluation or draft.index_datasets
     known = {entry["name"].lower() for entry in [*evaluation, *draft.index_datasets]}
     names = draft.meta.get("datasets") if "datasets" in draft.used_meta else []
-    listed = [{"name": name.strip()} for name in ([names] if isinstance(names, str) else names)
-              if name.strip().lower() not in known]
+    listed = [
+        {"name": name.strip()}
+        for name in ([names] if isinstance(names, str) else names)
+        if name.strip().lower() not in known
+    ]
     training = _merge_datasets(draft.training, listed)
     for kind, found in (("training", training), ("evaluation", evaluation)):
         if kind not in draft.data_text:
@@ -1062,8 +1093,17 @@ def _match_rows(rows: list[list[str]], metrics: list[Data]) -> list[tuple[Data, 
         if len(row) != len(RESULT_COLUMNS):
             return None
         name, dataset, slice_, value, unit, interval, threshold, higher = row
-        metric = next((m for m in free if m["name"] == name and m.get("dataset", "") == dataset
-                       and m.get("slice", "") == slice_ and m["value"] == _number(value)), None)
+        metric = next(
+            (
+                m
+                for m in free
+                if m["name"] == name
+                and m.get("dataset", "") == dataset
+                and m.get("slice", "") == slice_
+                and m["value"] == _number(value)
+            ),
+            None,
+        )
         details = _row_details(unit, interval, threshold, higher)
         if metric is None or details is None:
             return None
@@ -1096,7 +1136,7 @@ def _table_rows(block: _Block) -> list[list[str]]:
     rows = []
     for line in block.raw:
         text = line.strip()
-        text = text[1:] if text.startswith("|") else text
+        text = text.removeprefix("|")
         text = text[:-1] if text.endswith("|") and not text.endswith("\\|") else text
         rows.append([_unescape(cell.strip()) for cell in re.split(r"(?<!\\)\|", text)])
     return rows
@@ -1107,8 +1147,10 @@ def _settle_description(draft: _Draft) -> None:
     leftover_meta = {key: value for key, value in draft.meta.items() if key not in draft.used_meta}
     if leftover_meta:
         draft.keep("Front matter", _code(yaml.safe_dump(leftover_meta, sort_keys=False, allow_unicode=True), "yaml"))
-        draft.notes.append("front matter without a card field kept in the description: "
-                           + ", ".join(f"`{key}`" for key in leftover_meta))
+        draft.notes.append(
+            "front matter without a card field kept in the description: "
+            + ", ".join(f"`{key}`" for key in leftover_meta)
+        )
     kept = [(where, "\n\n".join(texts)) for where, texts in draft.kept.items() if texts]
     for where, _ in kept:
         if where not in ("Front matter",):
