@@ -31,10 +31,10 @@ from typing import Any
 
 import yaml
 
-from model_catalog.digest import content_digest
-from model_catalog.policy import DEFAULT_ROLES
-from model_catalog.settings import SettingsError, read_mkdocs_settings
-from model_catalog.validate import without_empty
+from model_catalog.cards.digest import content_digest
+from model_catalog.cards.values import without_empty
+from model_catalog.config.policy import DEFAULT_ROLES
+from model_catalog.config.settings import SettingsError, read_mkdocs_settings
 
 REPO = Path(__file__).resolve().parent.parent
 REFERENCE_DATE = dt.date(2025, 9, 30)

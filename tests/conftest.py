@@ -55,8 +55,8 @@ approvers:
 
 def with_approval(text: str, approver: str = "Rita Reviewer", role: str = "ml-lead", date: str = "2025-02-02") -> str:
     """`text` (a card) with an unsigned approval of its current content appended."""
-    from model_catalog.digest import content_digest
-    from model_catalog.validate import without_empty
+    from model_catalog.cards.digest import content_digest
+    from model_catalog.cards.values import without_empty
 
     digest = content_digest(without_empty(yaml.safe_load(text)))
     return text + f"approvals:\n  - {{approver: {approver}, role: {role}, date: {date}, digest: '{digest}'}}\n"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from model_catalog.atomicfile import replace_file
+from model_catalog._infra.atomicfile import replace_file
 
 
 def test_a_file_is_replaced_with_the_mode_asked_for(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from urllib.parse import urljoin, urlsplit
 import yaml
 
 from conftest import REPO, mkdocs_build, with_approval, write_site
-from model_catalog import export
+from model_catalog.formats import catalog_json
 
 PUBLISHED = {
     "image-classifier",
@@ -250,7 +250,7 @@ def test_catalog_json_holds_every_version(example_site: Path) -> None:
     assert card == json.loads(json.dumps(source, default=str))  # every field, dates as YYYY-MM-DD
     assert {"name": "accuracy", "value": 0.92}.items() <= card["metrics"][0].items()
     text = (example_site / "models" / "catalog.json").read_text()
-    assert text == export.dumps(data)  # written model by model, yet canonical: sorted keys, compact, one line
+    assert text == catalog_json.dumps(data)  # written model by model, yet canonical: sorted keys, compact, one line
     assert models["image-classifier"]["versions"][0]["card"] == card
 
 
@@ -415,7 +415,7 @@ def test_reference_page_tables_are_generated_from_schema_and_settings(example_si
 
 
 def test_compacting_keeps_what_the_browser_renders_and_preformatted_text_exactly() -> None:
-    from model_catalog.render import compact_html
+    from model_catalog.site.html import compact_html
 
     page = (
         "<div>\n    <p>Two   words\n      and\tmore</p>\n  <pre>  keep\n    this </pre>\n"

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, mkdocs_build, run_cli, write_site
-from model_catalog.cache import FILE_NAME, SETTLED_NS, CardCache, file_stamp
-from model_catalog.cachefolder import open_cache_folder
-from model_catalog.gate import check_cards
-from model_catalog.settings import read_mkdocs_settings
+from model_catalog._infra.cache_folder import open_cache_folder
+from model_catalog._infra.card_cache import FILE_NAME, SETTLED_NS, CardCache, file_stamp
+from model_catalog.check import check_cards
+from model_catalog.config.settings import read_mkdocs_settings
 
 
 @pytest.fixture

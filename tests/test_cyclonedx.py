@@ -16,8 +16,8 @@ from cyclonedx.schema import SchemaVersion
 from cyclonedx.validation.json import JsonStrictValidator
 
 from model_catalog import Card, load_catalog
+from model_catalog.cards.values import plain
 from model_catalog.formats.cyclonedx import to_cyclonedx
-from model_catalog.plaindata import plain
 
 CATALOG = load_catalog(Path(__file__).parent.parent / "cards")
 CARDS = sorted(CATALOG.cards, key=lambda card: card.key)

@@ -15,11 +15,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO
-from model_catalog.fastcheck import compile_check
-from model_catalog.registry import load_registry
-from model_catalog.schema import CardSchema, SchemaError, validation_for
-from model_catalog.validate import Validation, without_empty
-from model_catalog.yamlsource import decode_card_bytes, parse_yaml
+from model_catalog.cards.fastcheck import compile_check
+from model_catalog.cards.schema import CardSchema
+from model_catalog.cards.validation import Validation, validation_for
+from model_catalog.cards.values import without_empty
+from model_catalog.cards.yamlsource import decode_card_bytes, parse_yaml
+from model_catalog.errors import SchemaError
+from model_catalog.review.registry import load_registry
 
 SCHEMA = CardSchema.load()
 VALIDATION = Validation(SCHEMA)

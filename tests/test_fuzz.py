@@ -10,11 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO
-from model_catalog.card import Card
+from model_catalog.cards.loader import check_catalog, parse_card
+from model_catalog.cards.model import Card
+from model_catalog.cards.schema import CardSchema
+from model_catalog.cards.validation import Validation
 from model_catalog.errors import CardError
-from model_catalog.loader import check_catalog, parse_card
-from model_catalog.schema import CardSchema
-from model_catalog.validate import Validation
 
 VALIDATION = Validation(CardSchema.load())
 EXAMPLES = [p.read_bytes() for p in sorted((REPO / "cards").rglob("*.yaml")) if p.name != "APPROVERS.yaml"]

@@ -15,8 +15,8 @@ import pytest
 
 from conftest import mkdocs_build, run_cli, write_site
 from model_catalog import load_catalog
+from model_catalog.cards.yamlsource import YamlError, parse_yaml
 from model_catalog.errors import format_text
-from model_catalog.yamlsource import YamlError, parse_yaml
 from test_build import card
 
 DRAFT = "id: ocr\nname: OCR\nversion: '1.2'\nstatus: draft\nowners: [{name: Ada Lovelace, email: ada@example.com}]\n"
@@ -101,8 +101,8 @@ def test_a_trailing_newline_does_not_pass_a_pattern(tmp_path: Path, old: str, ne
     """``re.match(pattern + "$")`` accepts "ocr\\n": a second model that looks identical to ``ocr``."""
     text = errors_of(tmp_path, {"x.yaml": DRAFT.replace(old, new)})
     assert f" {field}: must be " in text, text
-    from model_catalog.json_schema import card_json_schema
-    from model_catalog.schema import CardSchema
+    from model_catalog.cards.schema import CardSchema
+    from model_catalog.formats.json_schema import card_json_schema
 
     schema = card_json_schema(CardSchema.load())
     jsonschema.validate(

@@ -17,12 +17,12 @@ from huggingface_hub import ModelCard
 from markdown_it import MarkdownIt
 
 from model_catalog import Card, load_card, load_catalog
+from model_catalog.cards.schema import CardSchema
+from model_catalog.cards.validation import Validation
+from model_catalog.cards.yamlsource import parse_yaml
 from model_catalog.errors import CardError
-from model_catalog.formats.huggingface import IMPORTED_HEADING, to_huggingface
-from model_catalog.formats.huggingface_import import from_huggingface
-from model_catalog.schema import CardSchema
-from model_catalog.validate import Validation
-from model_catalog.yamlsource import parse_yaml
+from model_catalog.formats.huggingface.export import IMPORTED_HEADING, to_huggingface
+from model_catalog.formats.huggingface.importer import from_huggingface
 
 CARDS = Path(__file__).parent.parent / "cards"
 FIXTURES = Path(__file__).parent / "data" / "huggingface"
@@ -419,7 +419,7 @@ def test_import_survives_broken_front_matter() -> None:
 
 def test_the_modules_need_neither_huggingface_hub_nor_mkdocs() -> None:
     probe = (
-        "import sys, model_catalog.formats.huggingface, model_catalog.formats.huggingface_import; "
+        "import sys, model_catalog.formats.huggingface.export, model_catalog.formats.huggingface.importer; "
         "print(sorted({name.split('.')[0] for name in sys.modules} & {'huggingface_hub', 'mkdocs'}))"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)

@@ -13,11 +13,11 @@ import pytest
 import yaml
 
 from conftest import REPO, run_cli
-from model_catalog.json_schema import card_json_schema
-from model_catalog.plaindata import plain
-from model_catalog.schema import CardSchema
-from model_catalog.validate import Validation
-from model_catalog.yamlsource import YamlError, parse_yaml
+from model_catalog.cards.schema import CardSchema
+from model_catalog.cards.validation import Validation
+from model_catalog.cards.values import plain
+from model_catalog.cards.yamlsource import YamlError, parse_yaml
+from model_catalog.formats.json_schema import card_json_schema
 
 SCHEMA = CardSchema.load()
 VALIDATION = Validation(SCHEMA)

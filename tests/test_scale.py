@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, mkdocs_build
-from model_catalog.loader import load_catalog
+from model_catalog.cards.loader import load_catalog
 
 sys.path.insert(0, str(REPO / "bench"))
 from generate import generate

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ENV, with_approval, write_site
-from model_catalog.cache import SETTLED_NS
+from model_catalog._infra.card_cache import SETTLED_NS
 from test_build import card
 
 

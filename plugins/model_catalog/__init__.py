@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from ._version import __version__
-from .approve import ApprovalRefused, add_approval
-from .authoring import CardExistsError, create_model_card
-from .card import Card, Catalog
-from .errors import CardError, CatalogError
-from .gate import validate
-from .loader import load_card, load_catalog
-from .schema import CardSchema, SchemaError
-from .settings import CatalogSettings
+from model_catalog._version import __version__
+from model_catalog.authoring import CardExistsError, create_model_card
+from model_catalog.cards.loader import load_card, load_catalog
+from model_catalog.cards.model import Card, Catalog
+from model_catalog.cards.schema import CardSchema
+from model_catalog.check import validate
+from model_catalog.config.settings import CatalogSettings
+from model_catalog.errors import CardError, CatalogError, SchemaError
+from model_catalog.review.approve import ApprovalRefused, add_approval
 
 __all__ = [
     "ApprovalRefused",

@@ -1,5 +1,5 @@
 """``python -m model_catalog``: the same as the ``model-catalog`` command."""
 
-from .cli import run
+from model_catalog.cli import run
 
 run()

@@ -13,19 +13,20 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from ._version import __version__
-from .approve import ApprovalRefused, add_approval
-from .atomicfile import replace_file
-from .authoring import CardExistsError, create_model_card, git_owner
-from .cachefolder import CacheError
-from .card import version_key
-from .errors import CatalogError, format_github, format_json, format_text, printable
-from .export import EXPORTERS
-from .gate import CheckedCatalog, check_cards
-from .json_schema import card_json_schema
-from .loader import display_path, read_card
-from .schema import CardSchema, SchemaError, validation_for
-from .settings import CatalogSettings, SettingsError, find_settings
+from model_catalog._infra.atomicfile import replace_file
+from model_catalog._infra.cache_folder import CacheError
+from model_catalog._version import __version__
+from model_catalog.authoring import CardExistsError, create_model_card, git_owner
+from model_catalog.cards.loader import display_path, read_card
+from model_catalog.cards.model import version_key
+from model_catalog.cards.schema import CardSchema
+from model_catalog.cards.validation import validation_for
+from model_catalog.check import CheckedCatalog, check_cards
+from model_catalog.config.settings import CatalogSettings, SettingsError, find_settings
+from model_catalog.errors import CatalogError, SchemaError, format_github, format_json, format_text, printable
+from model_catalog.formats import EXPORTERS
+from model_catalog.formats.json_schema import card_json_schema
+from model_catalog.review.approve import ApprovalRefused, add_approval
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 _SLUG = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
@@ -210,9 +211,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from .formats.huggingface_import import (
-        from_huggingface,  # imported on use: other commands never need it
-    )
+    from model_catalog.formats.huggingface.importer import from_huggingface
 
     try:
         text = Path(args.file).read_text(encoding="utf-8-sig")

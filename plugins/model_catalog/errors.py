@@ -54,6 +54,10 @@ class CardError:
         return f"{where}:{level}{field} {self.message}"
 
 
+class SchemaError(Exception):
+    """The card schema or its extension cannot be used; the message names the file."""
+
+
 class CatalogError(Exception):
     """Raised when cards are invalid and the caller wants an exception."""
 

@@ -23,17 +23,19 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from .cache import CardCache, TextCache
-from .cachefolder import CacheError
-from .errors import format_text
-from .gate import check_cards
-from .gcpause import collector_paused
-from .json_schema import card_json_schema
-from .reference import expand_markers
-from .render import Compactor, TemplateProblem, TemplateRenderer, compact_html
-from .schema import CardSchema, SchemaError
-from .settings import CatalogSettings, SettingsError
-from .site import CatalogSite, RenderedPage
+from model_catalog._infra.cache_folder import CacheError
+from model_catalog._infra.card_cache import CardCache
+from model_catalog._infra.gcpause import collector_paused
+from model_catalog._infra.text_cache import TextCache
+from model_catalog.cards.schema import CardSchema
+from model_catalog.check import check_cards
+from model_catalog.config.settings import CatalogSettings, SettingsError
+from model_catalog.errors import SchemaError, format_text
+from model_catalog.formats.json_schema import card_json_schema
+from model_catalog.site.html import Compactor, compact_html
+from model_catalog.site.layout import CatalogSite, RenderedPage
+from model_catalog.site.reference import expand_markers
+from model_catalog.site.templates import TemplateProblem, TemplateRenderer
 
 log = get_plugin_logger(__name__)
 

@@ -27,9 +27,9 @@ import re
 import uuid
 from typing import Any
 
-from .._version import __version__
-from ..card import Card
-from ..plaindata import plain
+from model_catalog._version import __version__
+from model_catalog.cards.model import Card
+from model_catalog.cards.values import plain
 
 SPEC_VERSION = "1.6"
 PROPERTY_PREFIX = "model-catalog:"

@@ -1,0 +1,229 @@
+"""Rendered pages, exports and catalog.json stored one file per content key, authenticated (see cache_folder)."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+from model_catalog._infra.atomicfile import replace_file
+from model_catalog._infra.cache_folder import CACHE_FORMAT, CacheFolder, read_regular
+from model_catalog._version import __version__
+
+_PAGE_MAC = b"page"
+_FILE_MAC = b"file"
+_HEX = frozenset("0123456789abcdef")
+
+
+class TextCache:
+    """Rendered text stored one file per key.
+
+    Pages are stored with a keyed hash of their key and text (:meth:`get`,
+    :meth:`put`): a file whose hash does not verify (truncated, edited,
+    written by anyone but this user's runs) is a miss. Without a folder, or
+    where a file cannot be written, they are kept in memory for the run, so
+    what was put can always be got back.
+
+    Files for the site as they are (exports, catalog.json: :meth:`file`,
+    :meth:`put_file`) hold just their text, to be copied by MkDocs; the keyed
+    hash of key and text is their name's second half, checked against the
+    text before a file is used.
+    """
+
+    def __init__(
+        self, folder: CacheFolder | None, context: str, previous: TextCache | None = None, remember: bool = False
+    ):
+        """The cache in ``folder``; with ``previous``, an earlier run's in this process on the same folder
+        (``mkdocs serve``), its listing of the folder and the file texts it read are taken over. With
+        ``remember``, :meth:`file_text` keeps what it reads for such a next run."""
+        self.remember = remember
+        self.cache_folder = folder
+        self.folder = folder.subfolder("text") if folder else None
+        """The real folder of the text files, once it exists."""
+        self._subfolders: dict[str, Path] = {}
+        """The real folders (by name) that entries are in, once checked."""
+        if self.folder is not None and folder is not None:
+            with contextlib.suppress(OSError), os.scandir(self.folder) as listing:
+                for entry in listing:
+                    if entry.is_symlink():
+                        folder.subfolder("text", entry.name)  # raises CacheError naming it
+        self.context = hashlib.sha256(f"{CACHE_FORMAT}|{__version__}|{context}".encode()).hexdigest()
+        self.used: set[str] = set()
+        self.memory: dict[str, str] = {}
+        self.texts: dict[str, str] = {}
+        """File texts read by :meth:`file_text`, by key, when remembered."""
+        self._files: dict[str, tuple[Path, str]] | None = None
+        self._verified: set[Path] = set()
+        self._texts_before: dict[str, str] = {}
+        if previous is not None and (previous.cache_folder, previous.context) == (self.cache_folder, self.context):
+            self._files = previous._files
+            self._texts_before = previous.texts
+            self._verified = previous._verified
+
+    def key(self, *parts: Any) -> str:
+        """A key for text made from ``parts`` (any JSON-able values)."""
+        payload = json.dumps([self.context, *parts], sort_keys=True, default=str, separators=(",", ":"))
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+    def _entry_folder(self, key: str, create: bool) -> Path | None:
+        """The real folder that the entry of ``key`` is in; made when ``create``."""
+        known = self._subfolders.get(key[:2])
+        if known is not None or self.cache_folder is None:
+            return known
+        folder = self.cache_folder.subfolder("text", key[:2], create=create)
+        if folder is not None:
+            self._subfolders[key[:2]] = folder
+            self.folder = folder.parent
+        return folder
+
+    def get(self, key: str) -> str | None:
+        self.used.add(key)
+        if key in self.memory:
+            return self.memory[key]
+        folder = self._entry_folder(key, create=False)
+        if folder is None or self.cache_folder is None:
+            return None
+        mac, _, body = (read_regular(folder / key) or b"").partition(b"\n")
+        if not self.cache_folder.verifies(mac, _PAGE_MAC, key.encode(), body):
+            return None
+        try:
+            return body.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+
+    def keep(self, key: str) -> None:
+        """Keep the entry of ``key`` (when :meth:`prune` runs) although this run did not read it."""
+        self.used.add(key)
+
+    def put(self, key: str, text: str) -> bool:
+        """Store ``text``; False when it could only be kept in memory (no folder, or the folder is not writable)."""
+        self.used.add(key)
+        folder = self._entry_folder(key, create=True)
+        if folder is not None and self.cache_folder is not None:
+            body = text.encode("utf-8")
+            try:
+                replace_file(folder / key, self.cache_folder.mac(_PAGE_MAC, key.encode(), body).encode() + b"\n" + body)
+                return True
+            except OSError:
+                pass
+        self.memory[key] = text
+        return False
+
+    def _listing(self) -> dict[str, tuple[Path, str]]:
+        if self._files is None:
+            self._files = self._scan(self.folder) if self.folder is not None else {}
+        return self._files
+
+    def file(self, key: str) -> Path | None:
+        """The file :meth:`put_file` stored for ``key``, if its text verifies; None otherwise."""
+        self.used.add(key)
+        found = self._listing().get(key)
+        if found is None:
+            return None
+        path, mac = found
+        if path in self._verified:
+            return path
+        return path if self._read_verified(key, path, mac) is not None else None
+
+    def _read_verified(self, key: str, path: Path, mac: str) -> bytes | None:
+        """The bytes of ``path`` if they are what this user's runs stored for ``key``."""
+        assert self.cache_folder is not None
+        body = read_regular(path)
+        if body is None or not self.cache_folder.verifies(mac, _FILE_MAC, key.encode(), body):
+            return None
+        if self.remember:  # under `mkdocs serve` the next build need not read it again: the file is ours
+            self._verified.add(path)
+        return body
+
+    def file_text(self, key: str) -> str | None:
+        """The text of the file :meth:`put_file` stored for ``key``; None if it does not verify. Read once in
+        this process when remembered."""
+        self.used.add(key)
+        text = self.texts.get(key) or self._texts_before.get(key)
+        if text is None:
+            found = self._listing().get(key)
+            body = self._read_verified(key, *found) if found is not None else None
+            if body is None:
+                return None
+            try:
+                text = body.decode("utf-8")
+            except UnicodeDecodeError:
+                return None
+        if self.remember:
+            self.texts[key] = text
+        return text
+
+    def put_file(self, key: str, write: Callable[[TextIO], None]) -> Path | None:
+        """Store what ``write`` writes as a file of its own; None when there is no folder or it cannot be written."""
+        self.used.add(key)
+        folder = self._entry_folder(key, create=True)
+        if folder is None or self.cache_folder is None:
+            return None
+        text = io.StringIO()
+        write(text)
+        body = text.getvalue().encode("utf-8")
+        mac = self.cache_folder.mac(_FILE_MAC, key.encode(), body)
+        path = folder / f"{key}.{mac}"
+        try:
+            replace_file(path, body, mode=0o644)
+        except OSError:
+            return None
+        if self._files is not None:
+            self._files[key] = (path, mac)
+        if self.remember:
+            self._verified.add(path)
+        return path
+
+    def rescan(self) -> None:
+        """Forget the listing of the folder (other processes have added files to it)."""
+        self._files = None
+
+    @staticmethod
+    def _entries(folder: Path) -> Iterator[tuple[os.DirEntry[str], str, str]]:
+        """The regular files in the two-hex-digit subfolders of ``folder`` (links are never followed), with
+        the key and the rest of each name."""
+        try:
+            with os.scandir(folder) as subfolders:
+                subs = [sub for sub in subfolders if len(sub.name) == 2 and sub.is_dir(follow_symlinks=False)]
+            for sub in subs:
+                with os.scandir(sub.path) as listing:
+                    for entry in listing:
+                        if entry.is_file(follow_symlinks=False):
+                            key, _, rest = entry.name.partition(".")
+                            yield entry, key, rest
+        except OSError:
+            return
+
+    @classmethod
+    def _scan(cls, folder: Path) -> dict[str, tuple[Path, str]]:
+        """Files stored by :meth:`put_file` (named ``<key>.<keyed hash>``), by key: one listing of the folder."""
+        return {
+            key: (Path(entry.path), rest)
+            for entry, key, rest in cls._entries(folder)
+            if len(key) == 64 and len(rest) == 64 and set(rest) <= _HEX
+        }
+
+    def prune(self) -> None:
+        """Delete the entries this build did not use, so the folder does not grow without bound.
+
+        Only regular files named as this class names them (an entry, or a temporary file of one), that really
+        lie inside the cache folder, are deleted.
+        """
+        if self.folder is None or self.cache_folder is None:
+            return
+        for entry, key, rest in self._entries(self.folder):
+            if key:
+                ours = len(key) == 64 and set(key) <= _HEX and (not rest or (len(rest) == 64 and set(rest) <= _HEX))
+                stale = key not in self.used
+            else:  # a temporary file replace_file left behind: .<name>.<random>.tmp
+                ours = stale = entry.name.endswith(".tmp")
+            if ours and stale and self.cache_folder.owns(Path(entry.path)):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+        if self._files is not None:
+            self._files = {key: found for key, found in self._files.items() if key in self.used}

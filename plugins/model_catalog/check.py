@@ -1,0 +1,120 @@
+"""The whole check of a catalog: card validation, then the review gate. Shared by the CLI and the plugin."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from model_catalog._infra.cache_folder import CacheFolder, open_cache_folder
+from model_catalog._infra.card_cache import CardCache
+from model_catalog._infra.gcpause import collector_paused
+from model_catalog.cards.loader import display_path, load_catalog
+from model_catalog.cards.model import Catalog
+from model_catalog.cards.schema import CardSchema
+from model_catalog.cards.values import build_date
+from model_catalog.config.settings import CatalogSettings, find_settings
+from model_catalog.errors import CardError
+from model_catalog.review.gate import ReviewState, review_card, review_errors
+from model_catalog.review.registry import Registry, load_registry
+
+
+@dataclass
+class CheckedCatalog:
+    """A loaded catalog with the review state of every card and every problem found."""
+
+    catalog: Catalog
+    registry: Registry
+    reviews: dict[tuple[str, str], ReviewState] = field(default_factory=dict)
+    errors: list[CardError] = field(default_factory=list)
+    """Errors and warnings, sorted by file and line."""
+    cache: CardCache | None = None
+    """The validation answers this check used: a later check in the same process can start from them."""
+    cache_folder: CacheFolder | None = None
+    """The cache folder, checked to be safe (None: no cache)."""
+
+    @property
+    def blocking(self) -> list[CardError]:
+        return [error for error in self.errors if error.severity == "error"]
+
+
+def check_cards(
+    settings: CatalogSettings,
+    paths: list[Path] | None = None,
+    *,
+    schema: CardSchema | None = None,
+    today: dt.date | None = None,
+    root: Path | None = None,
+    workers: int = 1,
+    reuse: CardCache | None = None,
+    remember: bool = False,
+) -> CheckedCatalog:
+    """Load, validate and review the cards of ``settings`` (or only those under ``paths``).
+
+    ``reuse`` is the cache of an earlier check in this process (``mkdocs serve``):
+    its validation answers are taken from memory instead of the cache file.
+    ``remember`` makes this check's cache keep what such a later check reuses.
+    """
+    with collector_paused():  # thousands of cards and reviews, no cycles among them
+        return _check_cards(settings, paths, schema, today, root, workers, reuse, remember)
+
+
+def _check_cards(
+    settings: CatalogSettings,
+    paths: list[Path] | None,
+    schema: CardSchema | None,
+    today: dt.date | None,
+    root: Path | None,
+    workers: int,
+    reuse: CardCache | None,
+    remember: bool,
+) -> CheckedCatalog:
+    schema = schema or CardSchema.load(settings.schema_extension_path)
+    policy = settings.policy
+    registry_path = settings.registry_path
+    inside = bool(paths) and all(p.resolve().is_relative_to(settings.cards_path) for p in paths or [])
+    folder = reuse.folder if reuse is not None else open_cache_folder(settings.cache_path, settings.base_dir)
+    cache = CardCache(folder, f"{schema.digest}|{settings.max_card_bytes}", previous=reuse, remember=remember)
+    catalog = load_catalog(
+        paths or [settings.cards_path],
+        schema=schema,
+        root=root,
+        max_bytes=settings.max_card_bytes,
+        exclude=[registry_path],
+        context=settings.cards_path if inside else None,
+        cache=cache,
+        workers=workers,
+    )
+    registry = load_registry(registry_path, display_path(registry_path, root), settings.max_card_bytes)
+    checked = CheckedCatalog(catalog, registry, errors=list(catalog.errors), cache=cache, cache_folder=folder)
+    today = today or build_date()
+    reviewed = [card for card in catalog.cards if not card.is_draft]
+    if reviewed:
+        checked.errors.extend(registry.errors)
+    for card in catalog.cards:
+        if not card.is_draft:
+            cache.remember_digest(card.fingerprint, card.digest)
+        state = review_card(card, policy, registry, today)
+        checked.reviews[card.key] = state
+        if not registry.errors:  # with a broken registry every approval fails: its own errors say enough
+            checked.errors.extend(review_errors(card, state, policy))
+    cache.save()
+    checked.errors.sort()
+    return checked
+
+
+def validate(
+    paths: str | Path | list[str | Path] | None = None,
+    *,
+    config: str | Path | None = None,
+    today: dt.date | None = None,
+) -> list[CardError]:
+    """Every problem in the cards, as `model-catalog validate` finds them: errors, warnings and notices.
+
+    ``config`` is an mkdocs.yml to read the plugin's options from (default:
+    ./mkdocs.yml or ./properdocs.yml when one exists); ``paths`` default to its ``cards_dir``.
+    """
+    settings = find_settings(config)
+    if paths is not None and not isinstance(paths, list):
+        paths = [paths]
+    return check_cards(settings, [Path(p) for p in paths] if paths else None, today=today).errors
