@@ -15,6 +15,7 @@ import pytest
 from conftest import REPO, mkdocs_build, run_cli, write_site
 from model_catalog._infra.cache_folder import open_cache_folder
 from model_catalog._infra.card_cache import FILE_NAME, SETTLED_NS, CardCache, file_stamp
+from model_catalog.cards.model import Card
 from model_catalog.check import check_cards
 from model_catalog.config.settings import read_mkdocs_settings
 
@@ -126,12 +127,13 @@ def test_the_cache_can_be_turned_off(tmp_path: Path) -> None:
 def test_unknown_entries_are_dropped_when_saved(tmp_path: Path) -> None:
     folder = open_cache_folder(tmp_path, tmp_path)
     cache = CardCache(folder, "ctx")
-    cache.put("a", {"id": "x"}, [])
-    cache.put("b", {"id": "y"}, [])
+    first, second = Card(tmp_path / "a.yaml", "a.yaml", {"id": "x"}), Card(tmp_path / "b.yaml", "b.yaml", {"id": "y"})
+    cache.put("a", first, [], [])
+    cache.put("b", second, [], [])
     cache.seen = {"a"}
     cache.save()
     again = CardCache(folder, "ctx")
-    assert set(again.entries) == {"a"} and again.get("a") == ({"id": "x"}, [])
+    assert set(again.entries) == {"a"} and again.get("a") == ({"id": "x"}, [], first.digest)
 
 
 @pytest.mark.parametrize("remember", [True, False])

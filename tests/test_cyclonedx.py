@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import re
@@ -54,7 +53,7 @@ def schema_errors(validator: JsonStrictValidator, bom: dict[str, Any]) -> list[s
 def with_data(card: Card, **changes: Any) -> Card:
     """A copy of ``card`` with some fields changed (a value of None removes the field)."""
     data = {key: value for key, value in {**card.data, **changes}.items() if value is not None}
-    return dataclasses.replace(card, data=data)
+    return Card(card.path, card.source, data)  # its digest made from the new data
 
 
 def model(bom: dict[str, Any]) -> dict[str, Any]:

@@ -12,7 +12,10 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, mkdocs_build
-from model_catalog.cards.loader import load_catalog
+from model_catalog._infra.card_cache import CardReader
+from model_catalog.cards.loader import DEFAULT_MAX_BYTES, assemble_catalog, load_catalog
+from model_catalog.cards.schema import CardSchema
+from model_catalog.cards.validation import validation_for
 
 sys.path.insert(0, str(REPO / "bench"))
 from generate import generate
@@ -53,10 +56,12 @@ def test_parallel_loading_gives_the_same_answers(big_site: Path) -> None:
     broken = big_site / "cards" / "zz-broken" / "1.0.yaml"
     broken.parent.mkdir()
     broken.write_text("id: zz-broken\nname: [\n")
-    serial = load_catalog(big_site / "cards", root=big_site, workers=1)
-    parallel = load_catalog(big_site / "cards", root=big_site, workers=2)
+    serial = load_catalog(big_site / "cards", root=big_site)
+    validation = validation_for(CardSchema.load())
+    parallel = assemble_catalog([big_site / "cards"], CardReader(validation, DEFAULT_MAX_BYTES, workers=2), root=big_site)
     assert [c.data for c in serial.cards] == [c.data for c in parallel.cards]
     assert [c.fingerprint for c in serial.cards] == [c.fingerprint for c in parallel.cards]
+    assert [c.digest for c in serial.cards] == [c.digest for c in parallel.cards]
     assert serial.errors == parallel.errors and len(serial.errors) == 1
     card = parallel.cards[0]
     assert card.located is None  # not sent back by the workers; read again on demand:

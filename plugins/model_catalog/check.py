@@ -1,4 +1,8 @@
-"""The whole check of a catalog: card validation, then the review gate. Shared by the CLI and the plugin."""
+"""The whole check of a catalog: card validation, then the review gate. Shared by the CLI and the plugin.
+
+The one place that puts the layers together: the pure loader of ``cards/`` read through the cache and the forked
+workers of ``_infra/``, the registry and the gate of ``review/``, with the collector paused around all of it.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from model_catalog._infra.cache_folder import CacheFolder, open_cache_folder
-from model_catalog._infra.card_cache import CardCache
+from model_catalog._infra.card_cache import CardCache, CardReader
 from model_catalog._infra.gcpause import collector_paused
-from model_catalog.cards.loader import display_path, load_catalog
+from model_catalog.cards.loader import assemble_catalog, display_path
 from model_catalog.cards.model import Catalog
 from model_catalog.cards.schema import CardSchema
+from model_catalog.cards.validation import validation_for
 from model_catalog.cards.values import build_date
 from model_catalog.config.settings import CatalogSettings, find_settings
 from model_catalog.errors import CardError
@@ -75,25 +80,20 @@ def _check_cards(
     inside = bool(paths) and all(p.resolve().is_relative_to(settings.cards_path) for p in paths or [])
     folder = reuse.folder if reuse is not None else open_cache_folder(settings.cache_path, settings.base_dir)
     cache = CardCache(folder, f"{schema.digest}|{settings.max_card_bytes}", previous=reuse, remember=remember)
-    catalog = load_catalog(
+    read = CardReader(validation_for(schema), settings.max_card_bytes, cache, workers)
+    catalog = assemble_catalog(
         paths or [settings.cards_path],
-        schema=schema,
+        read,
         root=root,
-        max_bytes=settings.max_card_bytes,
         exclude=[registry_path],
         context=settings.cards_path if inside else None,
-        cache=cache,
-        workers=workers,
     )
     registry = load_registry(registry_path, display_path(registry_path, root), settings.max_card_bytes)
     checked = CheckedCatalog(catalog, registry, errors=list(catalog.errors), cache=cache, cache_folder=folder)
     today = today or build_date()
-    reviewed = [card for card in catalog.cards if not card.is_draft]
-    if reviewed:
+    if any(not card.is_draft for card in catalog.cards):
         checked.errors.extend(registry.errors)
     for card in catalog.cards:
-        if not card.is_draft:
-            cache.remember_digest(card.fingerprint, card.digest)
         state = review_card(card, policy, registry, today)
         checked.reviews[card.key] = state
         if not registry.errors:  # with a broken registry every approval fails: its own errors say enough

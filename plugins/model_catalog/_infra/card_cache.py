@@ -1,4 +1,10 @@
-"""Validation results cached by the content hash of each card file.
+"""Card files read with their answers cached by content, and checked in forked workers when there are many.
+
+:class:`CardReader` is a layer around the pure reading of ``cards/loader.py``:
+same answers, sooner. It knows a card file by its content key (its display path
+and bytes; under ``mkdocs serve``, by its file stamp too, until the file is
+written), takes the answer from :class:`CardCache` where that content was seen
+before, and checks the rest with :func:`~model_catalog._infra.parallel.fork_map`.
 
 One JSON file per cache folder holds, for each card file content seen, either
 its errors or its fields. The file is only a hint: it is ignored as a whole
@@ -14,7 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
+import time
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -23,15 +29,18 @@ import orjson
 
 from model_catalog._infra.atomicfile import replace_file
 from model_catalog._infra.cache_folder import CACHE_FORMAT, CacheFolder, read_regular
+from model_catalog._infra.parallel import fork_map
 from model_catalog._version import __version__
+from model_catalog.cards.loader import CardRead, content_key, parse_card
+from model_catalog.cards.model import Card
+from model_catalog.cards.validation import Validation
 from model_catalog.errors import CardError
 
 FILE_NAME = "cards.json"
 _ENTRIES_MAC = b"card-cache"
 
-
-def content_key(raw: bytes) -> str:
-    return hashlib.sha256(raw).hexdigest()
+Cached = tuple[dict[str, Any] | None, list[CardError], str | None]
+"""A cached answer: a valid card's fields and digest, or an invalid one's errors."""
 
 
 _JSON_LEAVES = (str, int, float, bool, type(None))
@@ -108,7 +117,6 @@ class CardCache:
         self.path = folder.path / FILE_NAME if folder else None
         self.context = f"{CACHE_FORMAT}|{__version__}|{context}"
         self.entries: dict[str, dict[str, Any]] = {}
-        self.digests: dict[str, str] = {}
         self.seen: set[str] = set()
         """Keys looked up or stored this run: what :meth:`save` keeps."""
         self.dirty = False
@@ -120,7 +128,6 @@ class CardCache:
             return
         if previous is not None and (previous.path, previous.context) == (self.path, self.context):
             self.entries = {key: previous.entries[key] for key in previous.seen if key in previous.entries}
-            self.digests = {key: previous.digests[key] for key in previous.seen if key in previous.digests}
             self._encoded = {key: previous._encoded[key] for key in self.entries if key in previous._encoded}
             self.stamps = previous.stamps
         else:
@@ -155,49 +162,31 @@ class CardCache:
             return {}
         return entries
 
-    def get(self, key: str) -> tuple[dict[str, Any] | None, list[CardError]] | None:
-        """(fields, []) for a valid card, (None, errors) for an invalid one; None when unknown."""
+    def get(self, key: str) -> Cached | None:
+        """(fields, [], digest) for a valid card, (None, errors, None) for an invalid one; None when unknown."""
         entry = self.entries.get(key)
         if entry is None:
             return None
         try:
             if "errors" in entry:
-                result: tuple[dict[str, Any] | None, list[CardError]] = (
-                    None,
-                    [CardError(**e) for e in entry["errors"]],
-                )
-            else:
-                # Dates are restored in place: the entry is written back with them as text (see save).
-                result = (_restore_dates(entry["data"], entry["dates"]), [])
-                if isinstance(entry.get("digest"), str):
-                    self.digests[key] = entry["digest"]
+                return None, [CardError(**e) for e in entry["errors"]], None
+            # Dates are restored in place: the entry is written back with them as text (see save).
+            return _restore_dates(entry["data"], entry["dates"]), [], str(entry["digest"])
         except (TypeError, ValueError, KeyError, IndexError):
             self.entries.pop(key, None)
             return None
-        return result
 
-    def remember_digest(self, key: str, digest: str) -> None:
-        """Store a valid card's content digest with it (computing it costs more than the rest of a warm load)."""
-        entry = self.entries.get(key)
-        if entry is not None and "data" in entry and entry.get("digest") != digest:
-            entry["digest"] = digest
-            self._encoded.pop(key, None)
-            self.dirty = True
-
-    def put(
-        self, key: str, data: dict[str, Any] | None, errors: list[CardError], dates: list[list[str | int]] | None = None
-    ) -> None:
-        """Remember a card file's answer; ``dates`` are :func:`date_paths` of ``data`` when already known."""
+    def put(self, key: str, card: Card | None, errors: list[CardError], dates: list[list[str | int]] | None) -> None:
+        """Remember a card file's answer: its card (with :func:`date_paths` of its fields), or its errors."""
         if self.path is None:
             return
-        if errors:
+        if card is None:
             self.entries[key] = {"errors": [asdict(error) for error in errors]}
+        elif dates is None:
+            return  # fields JSON cannot give back as they were: checked again every time
         else:
-            dates = date_paths(data) if dates is None else dates
-            if dates is None:
-                return
             # Shared with the card, not copied: save() writes its dates as text.
-            self.entries[key] = {"data": data, "dates": dates}
+            self.entries[key] = {"data": card.data, "dates": dates, "digest": card.digest}
         self._encoded.pop(key, None)
         self.seen.add(key)
         self.dirty = True
@@ -235,4 +224,87 @@ def _well_formed(entry: Any) -> bool:
         return False
     if "errors" in entry:
         return isinstance(entry["errors"], list) and all(isinstance(e, dict) for e in entry["errors"])
-    return isinstance(entry.get("data"), dict) and isinstance(entry.get("dates"), list)
+    return (
+        isinstance(entry.get("data"), dict)
+        and isinstance(entry.get("dates"), list)
+        and isinstance(entry.get("digest"), str)
+    )
+
+
+def _plausible(cached: Cached, validation: Validation) -> bool:
+    """Whether a cached answer has the shape of a real one (a damaged cache must not break the checks)."""
+    data, errors, _ = cached
+    if data is None:
+        return bool(errors) and all(isinstance(error.line, int) and isinstance(error.message, str) for error in errors)
+    required = [name for name, rules in validation.schema.fields.items() if rules.get("required")]
+    return not errors and all(isinstance(data.get(name), (str, list)) and data.get(name) for name in required)
+
+
+_Miss = tuple[Path, str, bytes, str]
+"""A card file to check: its path, display path, bytes and content key."""
+
+
+def _check(
+    shared: tuple[Validation, int], miss: _Miss
+) -> tuple[Card | None, list[CardError], list[list[str | int]] | None]:
+    """One card file checked (in a worker, when there are many): its card, errors, and where its dates are."""
+    validation, max_bytes = shared
+    path, source, raw, key = miss
+    card, errors = parse_card(raw, validation, path=path, source=source, max_bytes=max_bytes, key=key)
+    return card, errors, date_paths(card.data) if card is not None else None
+
+
+class CardReader:
+    """Reads card files as :func:`~model_catalog.cards.loader.read_cards` does (a
+    :data:`~model_catalog.cards.loader.Reader`), answering from ``cache`` where a file's content was seen before,
+    and checking the others in ``workers`` forked processes when there are many."""
+
+    def __init__(self, validation: Validation, max_bytes: int, cache: CardCache | None = None, workers: int = 1):
+        self.validation = validation
+        self.max_bytes = max_bytes
+        self.cache = cache
+        self.workers = workers
+
+    def __call__(self, files: list[tuple[Path, str]]) -> list[CardRead]:
+        """Every file's card and errors, in order. Under ``mkdocs serve`` (a cache that remembers), a file read
+        before and not written since is not read again."""
+        cache = self.cache
+        results: list[CardRead | None] = []
+        misses: list[tuple[int, _Miss]] = []
+        read_at = time.time_ns()
+        stamped = cache if cache is not None and cache.remember else None  # files' stamps serve only a later check
+        for path, source in files:
+            stamp = file_stamp(path) if stamped is not None else None
+            key = stamped.known_key(path, source, stamp) if stamped is not None else None
+            cached = stamped.get(key) if stamped is not None and key is not None else None
+            raw = b""
+            if cached is None or not _plausible(cached, self.validation):
+                try:
+                    raw = path.read_bytes()
+                except OSError as exc:
+                    results.append(
+                        CardRead(source, None, [CardError(source, 0, 0, "", f"cannot read the file: {exc.strerror}")])
+                    )
+                    continue
+                key = content_key(source, raw)
+                cached = cache.get(key) if cache is not None else None
+                if stamped is not None:
+                    stamped.stamp(path, source, stamp, key, read_at)
+                if cached is not None and not _plausible(cached, self.validation):
+                    cached = None
+            assert key is not None
+            if cache is not None:
+                cache.seen.add(key)
+            if cached is None:
+                misses.append((len(results), (path, source, raw, key)))
+                results.append(None)
+                continue
+            data, errors, digest = cached
+            card = None if data is None else Card(path.absolute(), source, data, key, digest or "")
+            results.append(CardRead(source, card, errors))
+        checked = fork_map(_check, (self.validation, self.max_bytes), [miss for _, miss in misses], self.workers)
+        for (position, (_, source, _, key)), (card, errors, dates) in zip(misses, checked, strict=True):
+            results[position] = CardRead(source, card, errors)
+            if cache is not None:
+                cache.put(key, card, errors, dates)
+        return [result for result in results if result is not None]

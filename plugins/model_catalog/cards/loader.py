@@ -1,17 +1,19 @@
-"""Finding, reading and validating card files, one by one and as a catalog."""
+"""Finding, reading and validating card files, one by one and as a catalog.
+
+Pure: a file's answer depends on its bytes and the schema only. The cache and the forked workers of a large
+catalog are a layer around :func:`parse_card` (``_infra.card_cache.CardReader``), which ``check.py`` puts in.
+"""
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import re
-import time
-import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from model_catalog._infra.card_cache import CardCache, content_key, date_paths, file_stamp
 from model_catalog.cards.model import Card, Catalog
 from model_catalog.cards.schema import CardSchema
 from model_catalog.cards.validation import Validation, validation_for
@@ -73,6 +75,8 @@ _UNSAFE_IN_NAMES = {
     ">": "an angle bracket (>)",
     "\\": "a backslash (\\)",
 }
+_UNSAFE_NAME = re.compile(r"[\"'`<>\\\x00-\x1f\x7f-\x9f]")
+"""Those characters and the control characters (Unicode's Cc: C0, DEL and C1)."""
 
 
 def unsafe_name_problem(relative: str) -> str | None:
@@ -82,12 +86,11 @@ def unsafe_name_problem(relative: str) -> str | None:
     break out of an HTML attribute, control characters out of a terminal line. They are refused, not escaped, so
     the file gets a name every tool shows the same way.
     """
-    bad = next((ch for ch in relative if ch in _UNSAFE_IN_NAMES or unicodedata.category(ch) == "Cc"), None)
+    bad = _UNSAFE_NAME.search(relative)
     if bad is None:
         return None
-    what = _UNSAFE_IN_NAMES.get(bad) or f"a control character (U+{ord(bad):04X})"
-    renamed = "".join("-" if ch in _UNSAFE_IN_NAMES or unicodedata.category(ch) == "Cc" else ch for ch in relative)
-    renamed = re.sub(r"-{2,}", "-", re.sub(r"[\s-]+(?=\.ya?ml$)", "", renamed))
+    what = _UNSAFE_IN_NAMES.get(bad[0]) or f"a control character (U+{ord(bad[0]):04X})"
+    renamed = re.sub(r"-{2,}", "-", re.sub(r"[\s-]+(?=\.ya?ml$)", "", _UNSAFE_NAME.sub("-", relative)))
     return (
         f"the file name contains {what}, which links and messages cannot carry safely; rename the file, "
         f"for example to {renamed!r} (git mv keeps its history)"
@@ -116,11 +119,12 @@ def find_card_files(
             problems.append(CardError(display_path(start, root), 0, 0, "", "no such file or folder"))
             continue
         top = start.resolve()
+        prefix = len(str(start)) + 1  # the entries' paths start with the folder's (os.scandir joins them)
         for entry in _card_entries(str(start)):
             path = Path(entry.path)
             if entry.name in excluded_names and path.resolve() in excluded:
                 continue
-            problem = unsafe_name_problem(os.path.relpath(entry.path, start))
+            problem = unsafe_name_problem(entry.path[prefix:])
             if problem:
                 problems.append(CardError(display_path(path, root), 0, 0, "", problem))
                 continue
@@ -140,6 +144,24 @@ def find_card_files(
     return sorted(dict.fromkeys(found)), problems
 
 
+@dataclass(frozen=True)
+class CardRead:
+    """What reading one card file gave: the card when valid, and its errors."""
+
+    source: str
+    card: Card | None
+    errors: list[CardError]
+
+
+Reader = Callable[[list[tuple[Path, str]]], list[CardRead]]
+"""Reads card files, given as (path, display path), in order: :func:`read_cards`, or a cached one (``_infra``)."""
+
+
+def content_key(source: str, raw: bytes) -> str:
+    """What a card file's answer depends on: its display path and its bytes (the card's fingerprint)."""
+    return hashlib.sha256(source.encode() + b"\0" + raw).hexdigest()
+
+
 def read_card(
     path: Path, validation: Validation, *, source: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> tuple[Card | None, list[CardError]]:
@@ -153,9 +175,18 @@ def read_card(
 
 
 def parse_card(
-    raw: bytes, validation: Validation, *, path: Path, source: str, max_bytes: int = DEFAULT_MAX_BYTES
+    raw: bytes,
+    validation: Validation,
+    *,
+    path: Path,
+    source: str,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    key: str | None = None,
 ) -> tuple[Card | None, list[CardError]]:
-    """A card from the bytes of a card file: the card when valid, and its errors."""
+    """A card from the bytes of a card file: the card when valid (with its digest), and its errors.
+
+    ``key`` is the file's :func:`content_key`, when the caller has it already.
+    """
     try:
         located = parse_yaml(decode_card_bytes(raw, max_bytes), recover=True)
     except YamlError as exc:
@@ -163,142 +194,14 @@ def parse_card(
     data, errors = validation.check(located, source)
     if errors:
         return None, errors
-    return Card(
-        path=path.absolute(),
-        source=source,
-        data=data,
-        fingerprint=content_key(source.encode() + b"\0" + raw),
-        located=located,
-    ), []
+    return Card(path.absolute(), source, data, key or content_key(source, raw), located=located), []
 
 
-_FORKED: tuple[Validation, int] | None = None
-
-
-_Parsed = tuple[dict[str, Any] | None, list[CardError], str | None, list[list[str | int]] | None]
-"""What a worker sends back for a card file: its fields, errors, digest and date paths (for the cache)."""
-
-
-def _parse_chunk(items: list[tuple[str, str, bytes]]) -> list[_Parsed]:
-    """Check card files in a forked worker: fields, errors, and what is costly to compute from them.
-
-    Locations stay behind: a card from a worker parses its file again only if a later check points into it.
-    """
-    assert _FORKED is not None
-    validation, max_bytes = _FORKED
-    results: list[_Parsed] = []
-    for path, source, raw in items:
-        card, errors = parse_card(raw, validation, path=Path(path), source=source, max_bytes=max_bytes)
-        if card is None:
-            results.append((None, errors, None, None))
-        else:
-            results.append((card.data, errors, None if card.is_draft else card.digest, date_paths(card.data)))
-    return results
-
-
-_Miss = tuple[Path, str, bytes, str]
-"""A card file to check: its path, display path, bytes and content key."""
-
-
-def _parse_here(
-    items: list[_Miss], validation: Validation, max_bytes: int
-) -> list[tuple[Card | None, list[CardError], list[list[str | int]] | None]]:
-    """:func:`_parse_many` in this process."""
-    return [
-        (*parse_card(raw, validation, path=path, source=source, max_bytes=max_bytes), None)
-        for path, source, raw, _ in items
-    ]
-
-
-def _parse_many(
-    items: list[_Miss], validation: Validation, max_bytes: int, workers: int
-) -> list[tuple[Card | None, list[CardError], list[list[str | int]] | None]]:
-    """Check the bytes of many card files, in ``workers`` forked processes when there are enough to pay off.
-
-    Each result is the card (when valid), its errors and, from a worker, its date paths.
-    """
-    if workers < 2 or len(items) < 200:
-        return _parse_here(items, validation, max_bytes)
-    import multiprocessing  # here: a run that checks few cards (a warm one: none) starts faster without it
-    from concurrent.futures import ProcessPoolExecutor
-
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return _parse_here(items, validation, max_bytes)
-    global _FORKED
-    _FORKED = (validation, max_bytes)
-    chunks = [[(str(path), source, raw) for path, source, raw, _ in items[index::workers]] for index in range(workers)]
-    try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            parts = list(pool.map(_parse_chunk, chunks))
-    finally:
-        _FORKED = None
-    results: list[tuple[Card | None, list[CardError], list[list[str | int]] | None]] = [(None, [], None)] * len(items)
-    for index, part in enumerate(parts):
-        for offset, (data, errors, digest, dates) in enumerate(part):
-            path, source, _, key = items[index + offset * workers]
-            card = Card(path=path.absolute(), source=source, data=data, fingerprint=key) if data is not None else None
-            if card is not None and digest is not None:
-                card.__dict__["digest"] = digest  # fills the cached_property: computed in parallel
-            results[index + offset * workers] = (card, errors, dates)
-    return results
-
-
-def _read_all(
-    files: list[Path], root: Path | None, validation: Validation, max_bytes: int, cache: CardCache | None, workers: int
-) -> list[tuple[str, Card | None, list[CardError]]]:
-    """Every file's card and errors, in order: from the cache where its content was seen, else checked now.
-
-    A file this process read before and that has not been written since is not read again (``mkdocs serve``).
-    """
-    results: list[tuple[str, Card | None, list[CardError]] | None] = []
-    misses: list[tuple[int, _Miss]] = []
-    read_at = time.time_ns()
-    stamped = cache if cache is not None and cache.remember else None  # files' stamps serve only a later check
-    for path in files:
-        source = display_path(path, root)
-        stamp = file_stamp(path) if stamped is not None else None
-        key = stamped.known_key(path, source, stamp) if stamped is not None else None
-        cached = stamped.get(key) if stamped is not None and key is not None else None
-        raw = b""
-        if cached is None or not _plausible(cached, validation):
-            try:
-                raw = path.read_bytes()
-            except OSError as exc:
-                results.append((source, None, [CardError(source, 0, 0, "", f"cannot read the file: {exc.strerror}")]))
-                continue
-            key = content_key(source.encode() + b"\0" + raw)
-            cached = cache.get(key) if cache is not None else None
-            if stamped is not None:
-                stamped.stamp(path, source, stamp, key, read_at)
-            if cached is not None and not _plausible(cached, validation):
-                cached = None
-        assert key is not None
-        if cache is not None:
-            cache.seen.add(key)
-        if cached is not None:
-            data, errors = cached
-            card = Card(path=path.absolute(), source=source, data=data, fingerprint=key) if data is not None else None
-            if card is not None and key in cache.digests:  # type: ignore[union-attr]
-                card.__dict__["digest"] = cache.digests[key]  # type: ignore[union-attr]  # fills the cached_property
-            results.append((source, card, errors))
-        else:
-            misses.append((len(results), (path, source, raw, key)))
-            results.append(None)
-    checked = _parse_many([miss for _, miss in misses], validation, max_bytes, workers)
-    for (position, (_, source, _, key)), (card, errors, dates) in zip(misses, checked):
-        results[position] = (source, card, errors)
-        if cache is not None:
-            cache.put(key, card.data if card else None, errors, dates)
-    return [result for result in results if result is not None]
-
-
-def _plausible(cached: tuple[dict[str, Any] | None, list[CardError]], validation: Validation) -> bool:
-    """Whether a cached answer has the shape of a real one (a damaged cache must not break or fool the checks)."""
-    data, errors = cached
-    if data is None:
-        return bool(errors) and all(isinstance(error.line, int) and isinstance(error.message, str) for error in errors)
-    required = [name for name, rules in validation.schema.fields.items() if rules.get("required")]
-    return not errors and all(isinstance(data.get(name), (str, list)) and data.get(name) for name in required)
+def read_cards(
+    files: list[tuple[Path, str]], validation: Validation, max_bytes: int = DEFAULT_MAX_BYTES
+) -> list[CardRead]:
+    """Read card files one after the other, as they are: the plain :data:`Reader`."""
+    return [CardRead(source, *read_card(path, validation, source=source, max_bytes=max_bytes)) for path, source in files]
 
 
 def check_catalog(cards: list[Card]) -> list[CardError]:
@@ -343,47 +246,49 @@ def check_catalog(cards: list[Card]) -> list[CardError]:
     return errors
 
 
-def load_catalog(
-    paths: Path | str | Iterable[Path | str] = "cards",
+def assemble_catalog(
+    paths: list[Path],
+    read: Reader,
     *,
-    schema: CardSchema | None = None,
     root: Path | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
     exclude: Iterable[Path] = (),
     context: Path | None = None,
-    cache: CardCache | None = None,
-    workers: int = 1,
 ) -> Catalog:
-    """Load and validate every card under ``paths``; all errors of all cards are collected.
-
-    With a ``cache``, answers come from it where the content was seen before;
-    saving the cache afterwards is the caller's choice (:meth:`CardCache.save`).
-    ``workers`` > 1 checks many new files in that many forked processes.
+    """Every card under ``paths`` as ``read`` reads them, with the checks between cards; all errors collected.
 
     With ``context`` (the whole cards folder), checks between cards (lineage,
     duplicate versions) also see the cards there, but only errors of the cards
     under ``paths`` are reported: validating one file gives no false lineage errors.
     """
-    if isinstance(paths, (str, Path)):
-        paths = [paths]
-    paths = [Path(p) for p in paths]
     exclude = list(exclude) + [p / REGISTRY_NAME for p in [*paths, *([context] if context else [])]]
-    validation = validation_for(schema or CardSchema.load())
     files, problems = find_card_files(paths, exclude, root)
     wanted = {display_path(path, root) for path in files}
     if context is not None and context.is_dir():
         files = sorted(set(files) | set(find_card_files([context], exclude)[0]))
     catalog = Catalog(errors=problems)
     everything: list[Card] = []
-    for source, card, errors in _read_all(files, root, validation, max_bytes, cache, workers):
-        if source in wanted:
-            catalog.errors.extend(errors)
-        if card is not None:
-            everything.append(card)
+    for result in read([(path, display_path(path, root)) for path in files]):
+        if result.source in wanted:
+            catalog.errors.extend(result.errors)
+        if result.card is not None:
+            everything.append(result.card)
     catalog.cards = [card for card in everything if card.source in wanted]
     catalog.errors.extend(error for error in check_catalog(everything) if error.file in wanted)
     catalog.errors.sort()
     return catalog
+
+
+def load_catalog(
+    paths: Path | str | Iterable[Path | str] = "cards", *, schema: CardSchema | None = None, root: Path | None = None
+) -> Catalog:
+    """Load and validate every card under ``paths`` (files or folders); all errors of all cards are collected.
+
+    Paths in errors are shown relative to ``root`` (default: the working directory). For the whole check of a
+    site, with the review gate, use :func:`model_catalog.validate`.
+    """
+    folders = [paths] if isinstance(paths, (str, Path)) else list(paths)
+    validation = validation_for(schema or CardSchema.load())
+    return assemble_catalog([Path(p) for p in folders], lambda files: read_cards(files, validation), root=root)
 
 
 def load_card(path: Path | str, *, schema: CardSchema | None = None) -> Card:

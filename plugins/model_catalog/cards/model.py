@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -40,14 +39,26 @@ class Card:
     """The card's fields as written in the YAML file."""
     fingerprint: str = ""
     """Hash of the file's path and bytes: equal fingerprints, equal cards."""
-    located: Located | None = field(default=None, repr=False)
-    """Where each value is in the file; read again on demand for cards that came from the cache."""
+    digest: str = ""
+    """The content digest approvals are bound to (:mod:`model_catalog.cards.digest`); made from ``data`` when not
+    given (the cache and the workers that checked the card give it)."""
+    located: Located | None = field(default=None, repr=False, compare=False)
+    """Where each value is in the file; read again on demand for cards from the cache or from another process."""
+
+    def __post_init__(self) -> None:
+        if not self.digest:
+            self.digest = content_digest(self.data)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What another process receives: everything but the locations, which are large and rarely needed."""
+        return {**self.__dict__, "located": None}
 
     def where(self, path: tuple[str | int, ...], *, key: bool = False) -> tuple[int, int]:
         """Line and column of ``path`` in the card's file (see :meth:`Located.locate`)."""
         if self.located is None:
             try:
-                self.located = parse_yaml(decode_card_bytes(self.path.read_bytes(), 1 << 40))
+                raw = self.path.read_bytes()
+                self.located = parse_yaml(decode_card_bytes(raw, len(raw)), recover=True)  # it was accepted before
             except (OSError, YamlError):
                 return (1, 1)
         return self.located.locate(path, key=key)
@@ -67,11 +78,6 @@ class Card:
     @property
     def status(self) -> str:
         return str(self.data["status"])
-
-    @cached_property
-    def digest(self) -> str:
-        """The content digest approvals are bound to (see :mod:`model_catalog.digest`)."""
-        return content_digest(self.data)
 
     @property
     def key(self) -> tuple[str, str]:

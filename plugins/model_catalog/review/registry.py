@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,7 @@ from model_catalog.errors import CardError, format_path
 from model_catalog.review.signatures import parse_public_key
 
 
+@functools.lru_cache(maxsize=65536)  # the same few hundred people own and approve thousands of cards
 def name_key(name: object) -> str:
     """A person's name as compared for identity: Unicode compatibility forms folded (NFKD), accents, invisible
     characters and case dropped, white space collapsed. ``Pri\u200bya  RAMAN`` is ``priya raman``; ``Priya R.``
@@ -23,6 +25,7 @@ def name_key(name: object) -> str:
     return " ".join(kept.casefold().split())
 
 
+@functools.lru_cache(maxsize=65536)
 def email_key(email: object) -> str:
     """An e-mail address as compared for identity: :func:`name_key`'s folding, no white space, and the local
     part's ``+tag`` dropped (``Priya.Raman+cards@ACME.example`` is ``priya.raman@acme.example``). Dots and

@@ -12,11 +12,9 @@ from __future__ import annotations
 import functools
 import io
 import json
-import multiprocessing
 import os
 import posixpath
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -25,6 +23,7 @@ import yaml
 from markupsafe import escape
 
 from model_catalog._infra.gcpause import collector_paused
+from model_catalog._infra.parallel import fork_map
 from model_catalog._infra.text_cache import TextCache
 from model_catalog.cards.model import Card, Catalog
 from model_catalog.errors import CardError
@@ -42,18 +41,11 @@ EXPORT_FILES = {"card.json": "json", "huggingface-README.txt": "huggingface", "c
 (The Hugging Face card is not named README.md: MkDocs would take it for a page of the site.)"""
 
 
-_FORKED_SITE: CatalogSite | None = None
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's: a tenth of the time, where it is built
 
 Job = tuple[str, str, str | None, str | None]
 """What to make: ``("page", src_uri, edit_url, cache key)``, ``("redirect", path, None, cache key)``
 or ``("export", path, None, cache key)``."""
-
-
-def _run_chunk(jobs: list[Job]) -> list[str | None]:
-    """Render pages and exports in a forked worker, which stores them in the cache (see :meth:`CatalogSite.render_all`)."""
-    assert _FORKED_SITE is not None
-    return [_FORKED_SITE.run_job(job) for job in jobs]
 
 
 @dataclass
@@ -333,21 +325,13 @@ class CatalogSite:
         return None if self.cache.put_file(key, lambda out: out.write(text)) else text  # type: ignore[arg-type]
 
     def _run(self, jobs: list[Job], workers: int) -> list[str | None]:
-        """Run ``jobs`` here, or in ``workers`` forked processes when there are many; results in order."""
-        if workers < 2 or len(jobs) < 200 or "fork" not in multiprocessing.get_all_start_methods():
-            return [self.run_job(job) for job in jobs]
-        global _FORKED_SITE
-        _FORKED_SITE = self  # the children inherit the whole site: only jobs and texts are pickled
-        chunks = [jobs[index::workers] for index in range(workers)]
-        try:
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                parts = list(pool.map(_run_chunk, chunks))
-        finally:
-            _FORKED_SITE = None
-        self.cache.rescan()  # the workers added files
-        results: list[str | None] = [None] * len(jobs)
-        for index, part in enumerate(parts):
-            results[index::workers] = part
+        """Run ``jobs`` here, or in ``workers`` forked processes when there are many; results in order.
+
+        The workers inherit the whole site; only jobs and texts are pickled.
+        """
+        results = fork_map(CatalogSite.run_job, self, jobs, workers)
+        if workers > 1:
+            self.cache.rescan()  # workers may have added files
         return results
 
     def _export_text(self, path: str) -> str:
