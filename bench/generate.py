@@ -33,8 +33,8 @@ import yaml
 
 from model_catalog.cards.digest import content_digest
 from model_catalog.cards.values import without_empty
-from model_catalog.config.policy import DEFAULT_ROLES
-from model_catalog.config.settings import SettingsError, read_mkdocs_settings
+from model_catalog.config.mkdocs_yml import read_mkdocs_settings
+from model_catalog.config.settings import DEFAULT_ROLES, SettingsError
 
 REPO = Path(__file__).resolve().parent.parent
 REFERENCE_DATE = dt.date(2025, 9, 30)
@@ -716,7 +716,7 @@ class People:
 def required_roles() -> dict[str, tuple[str, ...]]:
     """The roles each risk tier needs, as in the repository's mkdocs.yml (the built-in defaults otherwise)."""
     try:
-        return dict(read_mkdocs_settings(REPO / "mkdocs.yml").policy.required_roles)
+        return dict(read_mkdocs_settings(REPO / "mkdocs.yml").approvals.required_roles)
     except (SettingsError, OSError):
         return dict(DEFAULT_ROLES)
 

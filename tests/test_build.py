@@ -405,13 +405,14 @@ def test_catalog_page_path_clash_is_reported(tmp_path: Path) -> None:
 
 def test_reference_page_tables_are_generated_from_schema_and_settings(example_site: Path) -> None:
     from model_catalog import CardSchema, CatalogSettings
+    from model_catalog.config.options import option_docs
 
     html = (example_site / "reference" / "index.html").read_text()
     assert "model-catalog:" not in html
     for field in CardSchema.load().iter_fields():
         assert f"<code>{field.path}</code>" in html, field.path
-    for name, _, _ in CatalogSettings.option_docs():
-        assert f"<code>{name}</code>" in html, name
+    for option in option_docs(CatalogSettings):
+        assert f"<code>{option.name}</code>" in html, option.name
 
 
 def test_compacting_keeps_what_the_browser_renders_and_preformatted_text_exactly() -> None:

@@ -17,7 +17,7 @@ from model_catalog._infra.cache_folder import open_cache_folder
 from model_catalog._infra.card_cache import FILE_NAME, SETTLED_NS, CardCache, file_stamp
 from model_catalog.cards.model import Card
 from model_catalog.check import check_cards
-from model_catalog.config.settings import read_mkdocs_settings
+from model_catalog.config.mkdocs_yml import read_mkdocs_settings
 
 
 @pytest.fixture

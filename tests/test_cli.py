@@ -259,10 +259,16 @@ def test_relative_paths_and_inherit_as_mkdocs_resolves_them(tmp_path: Path) -> N
     (site / "mkdocs.yml").write_text("INHERIT: base.yml\nsite_name: Child\n")
     validated, built = both_read(site)
     assert "1 card(s) valid" in validated and (site / "site" / "models" / "index.html").is_file(), built
-    (site / "base.yml").write_text((site / "base.yml").read_text().replace("!relative $config_dir/cards", "!relative"))
+    base = (site / "base.yml").read_text()
+    (site / "base.yml").write_text(base.replace("!relative $config_dir/cards", "!relative cards"))
     done = run_cli("validate", cwd=site)
-    assert done.returncode == 2 and "plugins.model-catalog.cards_dir: `!relative ` has no meaning here" in done.stderr
+    assert done.returncode == 2 and "plugins.model-catalog.cards_dir: `!relative cards` is refused by MkDocs too" in done.stderr
     assert mkdocs_build_fails(site)
+    # Bare, it names the current page's folder: while MkDocs reads its configuration, docs_dir.
+    (site / "base.yml").write_text(base.replace("!relative $config_dir/cards", "!relative"))
+    shutil.move(site / "cards" / "ok", site / "docs" / "ok")
+    validated, built = both_read(site)
+    assert "1 card(s) valid" in validated and (site / "site" / "models" / "index.html").is_file(), built
 
 
 def mkdocs_build_fails(site: Path) -> bool:

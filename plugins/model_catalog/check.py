@@ -18,7 +18,8 @@ from model_catalog.cards.model import Catalog
 from model_catalog.cards.schema import CardSchema
 from model_catalog.cards.validation import validation_for
 from model_catalog.cards.values import build_date
-from model_catalog.config.settings import CatalogSettings, find_settings
+from model_catalog.config.mkdocs_yml import find_settings
+from model_catalog.config.settings import CatalogSettings
 from model_catalog.errors import CardError
 from model_catalog.review.gate import ReviewState, review_card, review_errors
 from model_catalog.review.registry import Registry, load_registry
@@ -75,7 +76,7 @@ def _check_cards(
     remember: bool,
 ) -> CheckedCatalog:
     schema = schema or CardSchema.load(settings.schema_extension_path)
-    policy = settings.policy
+    policy = settings.approvals
     registry_path = settings.registry_path
     inside = bool(paths) and all(p.resolve().is_relative_to(settings.cards_path) for p in paths or [])
     folder = reuse.folder if reuse is not None else open_cache_folder(settings.cache_path, settings.base_dir)

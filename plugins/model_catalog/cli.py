@@ -22,7 +22,8 @@ from model_catalog.cards.model import version_key
 from model_catalog.cards.schema import CardSchema
 from model_catalog.cards.validation import validation_for
 from model_catalog.check import CheckedCatalog, check_cards
-from model_catalog.config.settings import CatalogSettings, SettingsError, find_settings
+from model_catalog.config.mkdocs_yml import find_settings
+from model_catalog.config.settings import CatalogSettings, SettingsError
 from model_catalog.errors import CatalogError, SchemaError, format_github, format_json, format_text, printable
 from model_catalog.formats import EXPORTERS
 from model_catalog.formats.json_schema import card_json_schema

@@ -1,113 +1,113 @@
-"""The catalog's settings: the plugin's options in mkdocs.yml, read the same way by the CLI."""
+"""The catalog's settings: the plugin's options, each defined once, as a typed field with its documentation.
+
+The command line reads them from mkdocs.yml with :func:`~model_catalog.config.options.from_options`; the MkDocs
+plugin's ``Config`` is made from these classes (``plugin.py``), and the options reference from their docstrings.
+Paths are relative to the folder of mkdocs.yml.
+"""
 
 from __future__ import annotations
 
-import difflib
 import os
-import re
-import types
-import typing
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from model_catalog.config.mkdocs_yml import ConfigFileError, load_config_file, resolve_tags
-from model_catalog.config.policy import ApprovalPolicy, PolicyError
+from model_catalog.cards.loader import DEFAULT_MAX_BYTES, REGISTRY_NAME
+from model_catalog.config.options import Check, OptionsError, from_options
 
 PLUGIN_NAME = "model-catalog"
 
+RiskTier = Literal["low", "medium", "high"]
+DEFAULT_ROLES: dict[str, tuple[str, ...]] = {
+    "low": ("ml-lead",),
+    "medium": ("ml-lead", "responsible-ai"),
+    "high": ("ml-lead", "responsible-ai", "legal"),
+}
+
+Days = Annotated[int | None, Check(wanted="a whole number of days, at least 1, or null", at_least=1)]
+Folder = Annotated[str, Check(wanted="a path")]
+Role = Annotated[str, Check(pattern=r"\S.*")]
+RolesByTier = Annotated[
+    dict[RiskTier, tuple[Role, ...]],
+    Check(wanted="a mapping of each risk tier to a list of roles, e.g. {low: [ml-lead]}", key="risk tier"),
+]
+HostNames = Annotated[
+    list[Annotated[str, Check(pattern=r"[A-Za-z0-9.-]+")]] | None,
+    Check(wanted="a list of host names such as images.acme.example"),
+]
+
 
 class SettingsError(Exception):
-    """mkdocs.yml or the plugin's options cannot be used."""
+    """mkdocs.yml or the plugin's options cannot be used; the message names the file and the option."""
 
 
-def _option(default: Any, doc: str) -> Any:
-    return field(default=default, metadata={"doc": doc})
+@dataclass(frozen=True)
+class ApprovalPolicy:
+    """The review policy, under `approvals:`: which roles approve which risk tier, and which approvals count."""
+
+    required_roles: RolesByTier = field(default_factory=lambda: dict(DEFAULT_ROLES))
+    """Roles that must approve a card, by risk tier."""
+    registry: Folder | None = None
+    """The approvers registry file; default `APPROVERS.yaml` in `cards_dir`."""
+    allow_self_approval: bool = False
+    """Whether an owner of a card may approve it."""
+    max_age_days: Days = None
+    """Approvals older than this many days no longer count; `null`: no limit."""
+    review_interval_days: Days = 365
+    """Days after its review that a card is due for re-review; `null`: never."""
+    require_signatures: bool = False
+    """Whether every approval must carry a valid SSH signature."""
+    fail_on_overdue: bool = False
+    """Fail the build when a card is past its review interval."""
+    incomplete: Literal["error", "warn"] = "error"
+    """`error` fails the build when a card lacks approvals; `warn` only warns (a card with `status: approved`
+    always fails)."""
+
+    def roles_for(self, risk_tier: object) -> tuple[str, ...]:
+        return self.required_roles.get(str(risk_tier), ())
 
 
 @dataclass(frozen=True)
 class CatalogSettings:
-    """Options of the `model-catalog` plugin. Paths are relative to mkdocs.yml."""
+    """Options of the `model-catalog` plugin."""
 
-    cards_dir: str = _option("cards", "Folder holding the card YAML files (searched recursively).")
-    prefix: str = _option("models", "Folder of the site the catalog pages are published under.")
-    templates_dir: str | None = _option(None, "Folder of templates that override the built-in ones, file by file.")
-    schema_extension: str | None = _option(None, "YAML file whose `fields` are merged over the built-in card schema.")
-    max_card_bytes: int = _option(1_000_000, "Largest card file accepted, in bytes.")
-    edit_cards: bool = _option(True, "Link each card page to its YAML file through `repo_url` and `edit_uri`.")
-    show_drafts: bool | None = _option(None, "Publish draft cards; `null` shows them under `mkdocs serve` only.")
-    index_page_size: int = _option(
-        50,
-        'Rows the catalog index shows at first, and adds with each "Show more" '
-        "(the page stays quick with thousands of models); `0` shows every row.",
-    )
-    image_hosts: list[str] | None = _option(
-        None,
-        "Hosts that images in a card's Markdown may load from "
-        "(`[images.acme.example]`); by default only images in the site itself "
-        "and `data:` images are shown, so a page makes no outside request.",
-    )
-    approvals: dict[str, Any] | None = _option(None, "The review policy: see the `approvals.*` options below.")
-    cache_dir: str | None = _option(
-        ".model-catalog-cache",
-        "Folder for validation results, rendered pages and "
-        "exports cached by content hash (keep it out of git; restore it in CI to speed "
-        "up). A large catalog also needs less memory with it. `null`: no cache.",
-    )
+    cards_dir: Folder = "cards"
+    """Folder holding the card YAML files (searched recursively)."""
+    prefix: str = "models"
+    """Folder of the site the catalog pages are published under."""
+    templates_dir: Folder | None = None
+    """Folder of templates that override or extend the built-in ones."""
+    schema_extension: Folder | None = None
+    """YAML file whose `fields` are merged over the built-in card schema."""
+    max_card_bytes: Annotated[int, Check(at_least=1)] = DEFAULT_MAX_BYTES
+    """Largest card file accepted, in bytes."""
+    edit_cards: bool = True
+    """Link each card page to its YAML file through `repo_url` and `edit_uri`."""
+    show_drafts: bool | None = None
+    """Publish draft cards; `null` shows them under `mkdocs serve` only."""
+    index_page_size: Annotated[int, Check(at_least=0)] = 50
+    """Rows the catalog index shows at first, and adds with each "Show more" (the page stays quick with thousands
+    of models); `0` shows every row."""
+    image_hosts: HostNames = None
+    """Hosts that images in a card's Markdown may load from (`[images.acme.example]`); by default only images in
+    the site itself and `data:` images are shown, so a page makes no outside request."""
+    approvals: ApprovalPolicy = field(default_factory=ApprovalPolicy)
+    """The review policy: see the `approvals.*` options below."""
+    cache_dir: Folder | None = ".model-catalog-cache"
+    """Folder for validation results, rendered pages and exports cached by content hash (keep it out of git;
+    restore it in CI to speed up, see the Review page). A large catalog also needs less memory with it. `null`:
+    no cache."""
 
-    base_dir: Path = field(default=Path("."), metadata={"doc": ""})
-    """Folder that relative paths are resolved against (the folder of mkdocs.yml)."""
+    base_dir: Path = field(default=Path("."), metadata={"option": False})
+    """Folder that relative paths are resolved against (the folder of mkdocs.yml); not an option."""
 
     @classmethod
-    def from_options(
-        cls, options: dict[str, Any] | None, base_dir: Path, source: str = "mkdocs.yml"
-    ) -> CatalogSettings:
+    def from_options(cls, options: Any, base_dir: Path, source: str = "mkdocs.yml") -> CatalogSettings:
         """Check and convert the plugin's options, naming the bad one when one is bad."""
-        options = dict(options or {})
-        known = {f.name: f for f in fields(cls) if f.name != "base_dir"}
-        values: dict[str, Any] = {}
-        for name, value in options.items():
-            if name in ("enabled",):
-                continue
-            if name not in known:
-                close = difflib.get_close_matches(name, known, n=1)
-                hint = f"; did you mean {close[0]!r}?" if close else f"; known options: {', '.join(known)}"
-                raise SettingsError(f"{source}: plugins.{PLUGIN_NAME}.{name}: unknown option{hint}")
-            if value is None and known[name].default is not None:
-                continue
-            if isinstance(value, os.PathLike):  # MkDocs' `!relative $config_dir/...`
-                try:
-                    value = os.fspath(value)
-                except Exception as exc:  # noqa: BLE001 - MkDocs raises its own error for a bare !relative
-                    raise SettingsError(f"{source}: plugins.{PLUGIN_NAME}.{name}: {exc}") from None
-            expected = _runtime_types(typing.get_type_hints(cls)[name])
-            if (value is not None and not isinstance(value, expected)) or (
-                isinstance(value, bool) and bool not in expected
-            ):
-                wanted = " or ".join(t.__name__ for t in expected if t is not type(None))
-                raise SettingsError(f"{source}: plugins.{PLUGIN_NAME}.{name}: must be {wanted} (got {value!r})")
-            if isinstance(value, int) and not isinstance(value, bool) and value < 0:
-                raise SettingsError(f"{source}: plugins.{PLUGIN_NAME}.{name}: must be 0 or more (got {value})")
-            if (
-                name == "image_hosts"
-                and value is not None
-                and not all(isinstance(host, str) and re.fullmatch(r"[A-Za-z0-9.-]+", host) for host in value)
-            ):
-                raise SettingsError(
-                    f"{source}: plugins.{PLUGIN_NAME}.{name}: must be a list of host names such as "
-                    f"images.acme.example (got {value!r})"
-                )
-            values[name] = value
-        return cls(**values, base_dir=base_dir)
-
-    @classmethod
-    def option_docs(cls) -> list[tuple[str, Any, str]]:
-        """(name, default, description) of every option, for the docs."""
-        return [
-            (f.name, None if f.default is MISSING else f.default, f.metadata["doc"])
-            for f in fields(cls)
-            if f.name != "base_dir"
-        ]
+        try:
+            return from_options(cls, options, f"plugins.{PLUGIN_NAME}", base_dir=base_dir)
+        except OptionsError as exc:
+            raise SettingsError(f"{source}: {exc}") from None
 
     def resolve(self, path: str) -> Path:
         return (self.base_dir / path).resolve()
@@ -126,65 +126,10 @@ class CatalogSettings:
 
     @property
     def cache_path(self) -> Path | None:
-        """The cache folder as configured, links not resolved: the cache refuses them (see ``cachefolder``)."""
+        """The cache folder as configured, links not resolved: the cache refuses them (``_infra/cache_folder``)."""
         return Path(os.path.abspath(self.base_dir / self.cache_dir)) if self.cache_dir else None
 
     @property
-    def policy(self) -> ApprovalPolicy:
-        try:
-            return ApprovalPolicy.from_options(self.approvals, source=f"plugins.{PLUGIN_NAME}.approvals")
-        except PolicyError as exc:
-            raise SettingsError(str(exc)) from None
-
-    @property
     def registry_path(self) -> Path:
-        registry = self.policy.registry
-        return self.resolve(registry) if registry else self.cards_path / "APPROVERS.yaml"
-
-
-def _runtime_types(hint: Any) -> tuple[type, ...]:
-    if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
-        return tuple(t for arg in typing.get_args(hint) for t in _runtime_types(arg))
-    origin = typing.get_origin(hint)
-    return (origin or hint,)
-
-
-def read_mkdocs_settings(config_file: Path) -> CatalogSettings:
-    """The plugin's settings from an mkdocs.yml, for use outside MkDocs (the CLI), its tags resolved as MkDocs
-    resolves them (:mod:`model_catalog.mkdocs_yml`)."""
-    try:
-        config = load_config_file(config_file)
-        options: dict[str, Any] | None = None
-        plugins = config.get("plugins") or []
-        entries = (
-            plugins.items()
-            if isinstance(plugins, dict)
-            else (next(iter(p.items())) if isinstance(p, dict) and p else (p, {}) for p in plugins)
-        )
-        for name, value in entries:
-            if name == PLUGIN_NAME:
-                options = resolve_tags(value or {}, config, config_file, f"plugins.{PLUGIN_NAME}")
-    except ConfigFileError as exc:
-        raise SettingsError(str(exc)) from None
-    if options is None:
-        raise SettingsError(f"{config_file}: the `{PLUGIN_NAME}` plugin is not listed under `plugins:`")
-    if not isinstance(options, dict):
-        raise SettingsError(f"{config_file}: plugins.{PLUGIN_NAME}: must be a mapping of options")
-    return CatalogSettings.from_options(options, config_file.parent.resolve(), source=str(config_file))
-
-
-CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml", "properdocs.yml", "properdocs.yaml")
-"""Where the plugin's options are looked for in the current folder, in this order."""
-
-
-def find_settings(config: Path | str | None = None) -> CatalogSettings:
-    """The settings from ``config``, else from the first of :data:`CONFIG_NAMES` here, else the defaults."""
-    if config is not None:
-        path = Path(config)
-        if not path.is_file():
-            raise SettingsError(f"{path}: no such file")
-        return read_mkdocs_settings(path)
-    for name in CONFIG_NAMES:
-        if Path(name).is_file():
-            return read_mkdocs_settings(Path(name))
-    return CatalogSettings(base_dir=Path.cwd())
+        registry = self.approvals.registry
+        return self.resolve(registry) if registry else self.cards_path / REGISTRY_NAME

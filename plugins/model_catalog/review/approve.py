@@ -157,7 +157,7 @@ def add_approval(
     trial = replace(
         card, data={**card.data, "approvals": [*card.data.get("approvals", []), {**approval, "date": parsed_date}]}
     )
-    state = review_card(trial, settings.policy, registry, build_date())
+    state = review_card(trial, settings.approvals, registry, build_date())
     check = state.checks[-1]
     if not check.counts:
         raise ApprovalRefused(f"not approved: {check.problem}")

@@ -8,7 +8,7 @@ from typing import Any
 
 from model_catalog.cards.model import Card
 from model_catalog.cards.values import parse_isodate
-from model_catalog.config.policy import ApprovalPolicy
+from model_catalog.config.settings import ApprovalPolicy
 from model_catalog.errors import CardError
 from model_catalog.review.registry import Approver, Registry, email_key, name_key
 from model_catalog.review.signatures import approval_message, verify

@@ -22,7 +22,6 @@ from typing import Any, TextIO
 import yaml
 from markupsafe import escape
 
-from model_catalog._infra.gcpause import collector_paused
 from model_catalog._infra.parallel import fork_map
 from model_catalog._infra.text_cache import TextCache
 from model_catalog.cards.model import Card, Catalog
@@ -254,10 +253,6 @@ class CatalogSite:
         there is much of it. Afterwards :attr:`outputs` says where each export
         and catalog.json is.
         """
-        with collector_paused():  # tens of thousands of pages, files and keys; rendering leaves little garbage
-            return self._render_all(edit_url, workers)
-
-    def _render_all(self, edit_url: Callable[[Card], str | None], workers: int) -> dict[str, RenderedPage]:
         rendered: dict[str, RenderedPage] = {}
         jobs: list[Job] = []
         for path, latest in self.redirects.items():

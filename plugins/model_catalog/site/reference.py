@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from model_catalog.cards.schema import CardSchema, Rules
-from model_catalog.config.policy import ApprovalPolicy
+from model_catalog.config.options import option_docs
 from model_catalog.config.settings import CatalogSettings
 
 MARKER = re.compile(r"^<!--[ \t]*model-catalog:[ \t]*(field-reference|options-reference)[ \t]*-->[ \t]*$", re.MULTILINE)
@@ -80,9 +80,9 @@ def field_reference(schema: CardSchema) -> str:
 def options_reference() -> str:
     """A Markdown table of the plugin's options."""
     lines = ["| Option | Default | Description |", "| --- | --- | --- |"]
-    for name, default, doc in CatalogSettings.option_docs() + ApprovalPolicy.option_docs():
-        shown = "`null`" if default is None else f"`{default}`"
-        lines.append(f"| `{name}` | {shown} | {_cell(doc)} |")
+    for option in option_docs(CatalogSettings):
+        shown = "`null`" if option.default is None else f"`{option.default}`"
+        lines.append(f"| `{option.name}` | {shown} | {_cell(option.description)} |")
     return "\n".join(lines)
 
 
