@@ -21,7 +21,8 @@ from model_catalog.cards.schema import CardSchema
 from model_catalog.cards.validation import Validation
 from model_catalog.cards.yamlsource import parse_yaml
 from model_catalog.errors import CardError
-from model_catalog.formats.huggingface.export import IMPORTED_HEADING, to_huggingface
+from model_catalog.formats.huggingface.export import to_huggingface
+from model_catalog.formats.huggingface.hub import IMPORTED_HEADING
 from model_catalog.formats.huggingface.importer import from_huggingface
 
 CARDS = Path(__file__).parent.parent / "cards"
