@@ -455,3 +455,23 @@ def test_images_load_only_from_the_site_data_or_listed_hosts(tmp_path: Path) -> 
     assert mkdocs_build(site).returncode == 0
     page = (site / "site" / "models" / "fraud" / "1.0" / "index.html").read_text()
     assert 'src="https://img.acme.example/a.png"' in page and "[image not shown: b]" in page
+
+
+def test_an_override_extends_a_builtin_template_and_changes_one_block(tmp_path: Path) -> None:
+    write_site(tmp_path, {"fraud/1.0.yaml": card()}, plugin_options="cards_dir: cards\ntemplates_dir: overrides")
+    (tmp_path / "overrides").mkdir()
+    (tmp_path / "overrides" / "card.html").write_text(
+        '{% extends "builtin/card.html" %}\n'
+        '{% block metrics %}\n{{ super() }}\n<p class="mc-note">Re-measured every quarter.</p>\n{% endblock %}\n'
+        "{% block owners %}{% endblock %}\n"
+    )
+    (tmp_path / "overrides" / "index.html").write_text(
+        '{% extends "builtin/index.html" %}{% block intro %}<p class="mc-intro">Ask #ml-catalog.</p>{% endblock %}'
+    )
+    assert mkdocs_build(tmp_path).returncode == 0
+    html = (tmp_path / "site" / "models" / "fraud" / "1.0" / "index.html").read_text()
+    metrics, after = html.split('id="metrics"', 1)[1].split('<p class="mc-note">Re-measured every quarter.</p>', 1)
+    assert "recall" in metrics and 'id="where-it-fails"' in html  # what the block had, and the rest of the page
+    assert 'id="owners"' not in html and 'id="approvals"' in after  # an empty block removes its section
+    index = (tmp_path / "site" / "models" / "index.html").read_text()
+    assert '<p class="mc-intro">Ask #ml-catalog.</p>' in index and "data-mc-table" in index

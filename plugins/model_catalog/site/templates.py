@@ -37,15 +37,21 @@ class TemplateProblem(Exception):
 
 
 class TemplateRenderer:
-    """Renders the built-in templates, letting a site override any of them file by file."""
+    """Renders the built-in templates, letting a site override any of them file by file, or extend one.
+
+    A template in the overrides folder replaces the built-in one of the same name; the built-in ones are also
+    reachable as ``builtin/<name>``, so an override can ``{% extends "builtin/card.html" %}`` and change one
+    block, with ``{{ super() }}`` for what it had.
+    """
 
     def __init__(self, overrides: Path | None = None, image_hosts: Iterable[str] = ()):
         folders = [str(overrides)] if overrides else []
         folders.append(str(builtin_templates_dir()))
         self.folders = folders
         self.markdown = MarkdownRenderer(image_hosts)
+        builtin = jinja2.FileSystemLoader(folders[-1])
         self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(folders),
+            loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(folders), jinja2.PrefixLoader({"builtin": builtin})]),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
