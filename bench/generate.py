@@ -831,7 +831,7 @@ def _weighted(rng: random.Random, options: Iterable[tuple[Any, int]]) -> Any:
 
 
 def _round(value: float, decimals: int) -> float | int:
-    return int(round(value)) if decimals == 0 else round(value, decimals)
+    return round(value) if decimals == 0 else round(value, decimals)
 
 
 def _lower_first(text: str) -> str:
@@ -936,7 +936,7 @@ def plan_models(rng: random.Random, n: int, roles: dict[str, tuple[str, ...]]) -
                 team=team,
                 owners=owners,
                 license=_weighted(rng, LICENSES),
-                risk_tier=_weighted(rng, zip(("low", "medium", "high"), profile.risk_weights)),
+                risk_tier=_weighted(rng, zip(("low", "medium", "high"), profile.risk_weights, strict=True)),
                 tags=tags,
                 families=rng.sample(profile.slice_families, min(len(profile.slice_families), rng.randint(2, 3))),
                 base_model=base,

@@ -17,6 +17,7 @@ import datetime as dt
 import functools
 import http.server
 import importlib.metadata
+import itertools
 import json
 import os
 import platform
@@ -170,7 +171,7 @@ def make_sites(root: Path, n: int, seed: int) -> tuple[Sites, float]:
     generate(root / "plugin", n, seed, catalog=catalog)
     generate_baseline(root / "baseline", n, seed, catalog=catalog)
     models = catalog.models()
-    first = models[sorted(models)[0]][-1]
+    first = models[min(models)][-1]
     target = root / "plugin" / "cards" / first["id"] / f"{first['version']}.yaml"
     return Sites(root, root / "plugin", root / "baseline", n, len(models), target), time.perf_counter() - start
 
@@ -311,7 +312,7 @@ def serve_edit(sites: Sites, edits: int = 3, timeout_s: float = 3600) -> tuple[J
             env=child_env(),
             stdout=log,
             stderr=subprocess.STDOUT,
-            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509 - before any thread starts
         )
         try:
             first = _next_build(timings, 1, server, timeout_s)
@@ -792,7 +793,7 @@ def summary(results: list[Json], checks: list[Json]) -> str:
             f"{a['n']:,}->{b['n']:,}: cold x{b['builds']['plugin_cold']['median_s'] / a['builds']['plugin_cold']['median_s']:.1f}"
             f", warm x{b['builds']['plugin_warm']['median_s'] / a['builds']['plugin_warm']['median_s']:.1f}"
             f", baseline x{b['builds']['baseline']['median_s'] / a['builds']['baseline']['median_s']:.1f}"
-            for a, b in zip(ok, ok[1:])
+            for a, b in itertools.pairwise(ok)
         )
         lines.append(f"   scaling of build times: {steps}")
     return "\n".join(lines)

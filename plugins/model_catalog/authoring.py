@@ -49,7 +49,7 @@ def _dump(value: Any, indent: str) -> str:
         lines = text.rstrip("\n").split("\n")
         return "\n" + "\n".join(f"{indent}  {line}" for line in lines)
     scalar = text.strip()
-    if scalar.endswith("\n...") or scalar.endswith("..."):
+    if scalar.endswith("..."):
         scalar = scalar[: scalar.rfind("...")].strip()
     if scalar.startswith("|"):
         style, body = text.split("\n", 1)
@@ -126,7 +126,7 @@ def git_owner() -> dict[str, str] | None:
 
     def read(key: str) -> str:
         try:
-            done = subprocess.run(["git", "config", key], capture_output=True, text=True, timeout=5)
+            done = subprocess.run(["git", "config", key], capture_output=True, text=True, timeout=5, check=False)
         except (OSError, subprocess.SubprocessError):
             return ""
         return done.stdout.strip()

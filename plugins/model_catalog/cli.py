@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gc
 import json
 import os
@@ -18,7 +19,6 @@ from model_catalog._infra.cache_folder import CacheError
 from model_catalog._version import __version__
 from model_catalog.authoring import CardExistsError, create_model_card, git_owner
 from model_catalog.cards.loader import display_path, read_card
-from model_catalog.cards.model import version_key
 from model_catalog.cards.schema import CardSchema
 from model_catalog.cards.validation import validation_for
 from model_catalog.check import CheckedCatalog, check_cards
@@ -28,6 +28,7 @@ from model_catalog.errors import CatalogError, SchemaError, format_github, forma
 from model_catalog.formats import EXPORTERS
 from model_catalog.formats.json_schema import card_json_schema
 from model_catalog.review.approve import ApprovalRefused, add_approval
+from model_catalog.review.status import status_rows
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 _SLUG = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
@@ -88,50 +89,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     checked = _check(args)
-    rows = []
-    for card in sorted(checked.catalog.cards, key=lambda c: (c.id, version_key(c.version))):
-        state = checked.reviews[card.key]
-        counted = sorted({check.role for check in state.checks if check.counts and check.role in state.required_roles})
-        rows.append(
-            {
-                "file": card.source,
-                "id": card.id,
-                "version": card.version,
-                "status": card.status,
-                "risk_tier": card.data.get("risk_tier"),
-                "review": state.label,
-                "required_roles": list(state.required_roles),
-                "approved_roles": counted,
-                "missing_roles": state.missing_roles if state.checked else [],
-                "invalid_approvals": [
-                    {"index": c.index, "approver": c.approver, "role": c.role, "problem": c.problem}
-                    for c in state.invalid
-                ],
-                "review_due": state.review_due.isoformat() if state.review_due else None,
-            }
-        )
+    rows = status_rows(checked.catalog.cards, checked.reviews)
     if args.format == "json":
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        print(json.dumps([dataclasses.asdict(row) for row in rows], indent=2, ensure_ascii=False))
     else:
         for row in rows:
-            parts = [
-                f"{row['id']} {row['version']}",
-                row["status"],
-                f"risk {row['risk_tier'] or '-'}",
-                f"review: {row['review']}",
-            ]
-            if row["required_roles"]:
-                parts.append(
-                    f"approved {len(row['approved_roles'])}/{len(row['required_roles'])}"
-                    f" ({', '.join(row['approved_roles']) or 'none'})"
-                )
-            if row["missing_roles"]:
-                parts.append("missing " + ", ".join(row["missing_roles"]))
-            for bad in row["invalid_approvals"]:
-                parts.append(f"invalid approvals[{bad['index']}] by {bad['approver']}: {bad['problem']}")
-            if row["review_due"]:
-                parts.append(f"review due {row['review_due']}")
-            print(" | ".join(parts))
+            print(row.text())
         broken = [error for error in checked.catalog.errors if error.severity == "error"]
         if broken:
             files = sorted({error.file for error in broken})

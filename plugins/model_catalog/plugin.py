@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from mkdocs.config import config_options as c
-from mkdocs.config.base import Config, ValidationError
+from mkdocs.config.base import BaseConfigOption, Config, ValidationError
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
@@ -32,7 +32,7 @@ log = get_plugin_logger(__name__)
 C = TypeVar("C", bound=Config)
 
 
-class _Checked(c.BaseConfigOption[Any]):
+class _Checked(BaseConfigOption[Any]):
     """One option, checked by its definition in ``config/settings.py`` (the checker the command line uses)."""
 
     def __init__(self, owner: type, option: dataclasses.Field[Any]):

@@ -158,7 +158,7 @@ class TextCache:
             self.texts[key] = text
         return text
 
-    def put_file(self, key: str, write: Callable[[TextIO], None]) -> Path | None:
+    def put_file(self, key: str, write: Callable[[TextIO], object]) -> Path | None:
         """Store what ``write`` writes as a file of its own; None when there is no folder or it cannot be written."""
         self.used.add(key)
         folder = self._entry_folder(key, create=True)

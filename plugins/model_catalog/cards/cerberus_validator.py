@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 import cerberus
 
@@ -21,7 +21,7 @@ class CardValidator(cerberus.Validator):
     """Cerberus with the rules the card format adds (see card.schema.yaml)."""
 
     licenses: frozenset[str] = frozenset()
-    types_mapping = {
+    types_mapping: ClassVar[dict[str, cerberus.TypeDefinition]] = {
         **cerberus.Validator.types_mapping,
         "isodate": cerberus.TypeDefinition("isodate", (dt.date,), (dt.datetime,)),
     }

@@ -106,8 +106,8 @@ def find_card_files(
     excluded_names = {p.name for p in excluded}
     found: list[Path] = []
     problems: list[CardError] = []
-    for start in paths:
-        start = start.absolute()
+    for given in paths:
+        start = given.absolute()
         if start.is_file():
             problem = unsafe_name_problem(start.name)
             if problem:
@@ -201,7 +201,9 @@ def read_cards(
     files: list[tuple[Path, str]], validation: Validation, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> list[CardRead]:
     """Read card files one after the other, as they are: the plain :data:`Reader`."""
-    return [CardRead(source, *read_card(path, validation, source=source, max_bytes=max_bytes)) for path, source in files]
+    return [
+        CardRead(source, *read_card(path, validation, source=source, max_bytes=max_bytes)) for path, source in files
+    ]
 
 
 def check_catalog(cards: list[Card]) -> list[CardError]:

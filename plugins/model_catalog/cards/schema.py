@@ -21,10 +21,8 @@ Rules = dict[str, Any]
 DRAFT = "draft"
 
 
-
-
 def _read_package_text(name: str) -> str:
-    return resources.files("model_catalog").joinpath("data", name).read_text(encoding="utf-8")
+    return resources.files("model_catalog").joinpath("data").joinpath(name).read_text(encoding="utf-8")
 
 
 def _merge_rules(base: Rules, extra: Rules) -> Rules:
@@ -141,7 +139,6 @@ class CardSchema:
             for documented in (False, True):
                 build_validator(schema.rules_for(documented=documented), schema.licenses, schema.sources)
         return schema
-
 
     @cached_property
     def digest(self) -> str:

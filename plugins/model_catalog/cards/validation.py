@@ -183,7 +183,7 @@ class Validation:
     def _bad_type(self, path: FieldPath, rules: Rules, value: Any, located: Located) -> str:
         wanted = rules.get("type", "")
         wanted_list = wanted if isinstance(wanted, list) else [wanted]
-        names = " or ".join(_TYPE_NAMES.get(name, name) for name in wanted_list)
+        names = " or ".join(_TYPE_NAMES.get(name, str(name)) for name in wanted_list)
         got = describe_value(value)
         source = located.source_text.get(path)
         if "string" in wanted_list and source is not None and not isinstance(value, (list, dict)):
@@ -222,7 +222,7 @@ class Validation:
         self, metric: dict[str, Any], path: FieldPath, located: Located, file: str
     ) -> Iterator[CardError]:
         value = metric.get("value")
-        if not _is_number(value) or not math.isfinite(value):
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
             return
         name = metric.get("name")
         unit = metric.get("unit")
@@ -303,4 +303,3 @@ def validation_for(schema: CardSchema) -> Validation:
     if cached is None:
         cached = _VALIDATIONS[schema.digest] = Validation(schema)
     return cached
-

@@ -77,7 +77,8 @@ class YamlError(Exception):
 
 
 def _mark(node: yaml.Node | yaml.Event) -> tuple[int, int]:
-    return (node.start_mark.line + 1, node.start_mark.column + 1)
+    mark = node.start_mark
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
 def _syntax_error(text: str) -> YamlError:

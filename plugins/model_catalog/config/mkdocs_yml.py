@@ -53,7 +53,7 @@ def _env(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
     elif isinstance(node, yaml.SequenceNode):
         items = list(node.value)
         default = loader.construct_object(items.pop(), deep=True) if len(items) > 1 else None
-        names = [loader.construct_scalar(item) for item in items]  # type: ignore[arg-type]
+        names = [loader.construct_scalar(item) for item in items if isinstance(item, yaml.ScalarNode)]
     else:
         raise yaml.constructor.ConstructorError(
             None, None, "!ENV takes a variable name or a list of them", node.start_mark
@@ -61,7 +61,7 @@ def _env(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
     for name in names:
         if str(name) in os.environ:
             text = os.environ[str(name)]
-            tag = loader.resolve(yaml.ScalarNode, text, (True, False))
+            tag = loader.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
             return loader.construct_object(yaml.ScalarNode(tag, text))
     return default
 
@@ -135,7 +135,7 @@ def resolve_tags(value: Any, config: dict[str, Any], config_file: Path, where: s
         folder = config_file.parent.absolute()
         if value.prefix == "$config_dir":
             return os.path.join(folder, value.suffix)
-        if value.prefix == "$docs_dir" or not value.prefix and not value.suffix:
+        if value.prefix == "$docs_dir" or (not value.prefix and not value.suffix):
             # A bare `!relative` names the current page's folder; while MkDocs reads its configuration there is
             # no page, and it gives docs_dir: so does this.
             docs_dir = config.get("docs_dir", "docs")

@@ -15,6 +15,7 @@ import ast
 import dataclasses
 import difflib
 import inspect
+import itertools
 import os
 import re
 import textwrap
@@ -238,7 +239,7 @@ def _attribute_docstrings(cls: type) -> dict[str, str]:
         return {}
     body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.ClassDef) else []
     docs = {}
-    for node, after in zip(body, body[1:], strict=False):
+    for node, after in itertools.pairwise(body):
         if (
             isinstance(node, ast.AnnAssign)
             and isinstance(node.target, ast.Name)

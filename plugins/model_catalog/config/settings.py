@@ -18,7 +18,7 @@ from model_catalog.config.options import Check, OptionsError, from_options
 PLUGIN_NAME = "model-catalog"
 
 RiskTier = Literal["low", "medium", "high"]
-DEFAULT_ROLES: dict[str, tuple[str, ...]] = {
+DEFAULT_ROLES: dict[RiskTier, tuple[str, ...]] = {
     "low": ("ml-lead",),
     "medium": ("ml-lead", "responsible-ai"),
     "high": ("ml-lead", "responsible-ai", "legal"),
@@ -64,7 +64,8 @@ class ApprovalPolicy:
     always fails)."""
 
     def roles_for(self, risk_tier: object) -> tuple[str, ...]:
-        return self.required_roles.get(str(risk_tier), ())
+        """The roles a card of ``risk_tier`` needs; none for a tier the policy leaves out."""
+        return next((roles for tier, roles in self.required_roles.items() if tier == risk_tier), ())
 
 
 @dataclass(frozen=True)

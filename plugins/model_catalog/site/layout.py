@@ -256,29 +256,30 @@ class CatalogSite:
         rendered: dict[str, RenderedPage] = {}
         jobs: list[Job] = []
         for path, latest in self.redirects.items():
-            key = self.redirect_key(latest)
-            done = self._reuse(key)
+            redirect_key = self.redirect_key(latest)
+            done = self._reuse(redirect_key)
             if done is None:
-                jobs.append(("redirect", path, None, key))
+                jobs.append(("redirect", path, None, redirect_key))
             else:
                 self.files[path] = done.html
         for src, page in self.pages.items():
             url = edit_url(page.card) if page.card else None
-            key = self.page_key(src, url)
-            done = self._reuse(key) if key else None
+            page_key = self.page_key(src, url)
+            done = self._reuse(page_key) if page_key else None
             if done is None:
-                jobs.append(("page", src, url, key))
+                jobs.append(("page", src, url, page_key))
             else:
                 rendered[src] = done
-        for path, (_, _, key) in self.exports.items():
-            found = self.cache.file(key)
+        for path, (_, _, export_key) in self.exports.items():
+            found = self.cache.file(export_key)
             if found is None:
-                jobs.append(("export", path, None, key))
+                jobs.append(("export", path, None, export_key))
             else:
                 self.outputs[path] = found
-        for (kind, name, _, key), text in zip(jobs, self._run(jobs, workers)):
+        for (kind, name, _, key), text in zip(jobs, self._run(jobs, workers), strict=True):
             if kind == "export":  # the text itself when there was no cache folder to hold it
-                self.outputs[name] = text if text is not None else self.cache.file(key) or self._export_text(name)
+                stored = self.cache.file(key) if key else None
+                self.outputs[name] = text if text is not None else stored or self._export_text(name)
                 continue
             assert text is not None
             done = RenderedPage(text, toc_of(text))  # a redirect has no sections
@@ -315,9 +316,9 @@ class CatalogSite:
             if key:
                 self.cache.put(key, html)
             return html
-        export, card, _ = self.exports[name]
+        export, card, export_key = self.exports[name]
         text = EXPORTERS[export](card)
-        return None if self.cache.put_file(key, lambda out: out.write(text)) else text  # type: ignore[arg-type]
+        return None if self.cache.put_file(export_key, lambda out: out.write(text)) is not None else text
 
     def _run(self, jobs: list[Job], workers: int) -> list[str | None]:
         """Run ``jobs`` here, or in ``workers`` forked processes when there are many; results in order.
@@ -379,7 +380,7 @@ class CatalogSite:
             return relative_href(here, target)
 
         if page.kind == "index":
-            view = index_view(
+            index = index_view(
                 self.catalog,
                 page_url=self.card_url,
                 href=href,
@@ -391,7 +392,7 @@ class CatalogSite:
             )
             html = self.renderer.render(
                 "index.html",
-                view=view,
+                view=index,
                 problems=self.problems,
                 problems_href=problems_href,
                 catalog_json_href=href(self._path("catalog.json")),

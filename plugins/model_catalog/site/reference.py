@@ -23,7 +23,7 @@ def _cell(text: Any) -> str:
 def _type_text(rules: Rules) -> str:
     kind = rules.get("type", "any")
     names = kind if isinstance(kind, list) else [kind]
-    text = " or ".join({"isodate": "date", "dict": "mapping"}.get(name, name) for name in names)
+    text = " or ".join({"isodate": "date", "dict": "mapping"}.get(name, str(name)) for name in names)
     inner = rules.get("schema")
     if kind == "list" and isinstance(inner, dict):
         item = inner.get("type", "any")

@@ -124,8 +124,8 @@ def _read_model_index(draft: Draft) -> None:
         return
     metrics: list[Data] = []
     clean = isinstance(index, list) and bool(index)
-    for entry in index if isinstance(index, list) else []:
-        entry = entry if isinstance(entry, dict) else {}
+    for item in index if isinstance(index, list) else []:
+        entry = _mapping(item)
         clean &= set(entry) <= {"name", "results"} and isinstance(entry.get("name"), str)
         if isinstance(entry.get("name"), str):
             draft.index_names.append(entry["name"])
@@ -139,10 +139,12 @@ def _read_model_index(draft: Draft) -> None:
         draft.notes.append("parts of `model-index` have no card field; the whole index is kept in the description")
 
 
+def _mapping(value: Any) -> Data:
+    return value if isinstance(value, dict) else {}
+
+
 def _read_result(result: Data, metrics: list[Data], draft: Draft) -> bool:
-    task = result.get("task") if isinstance(result.get("task"), dict) else {}
-    dataset = result.get("dataset") if isinstance(result.get("dataset"), dict) else {}
-    source = result.get("source") if isinstance(result.get("source"), dict) else {}
+    task, dataset, source = (_mapping(result.get(key)) for key in ("task", "dataset", "source"))
     clean = (
         set(result) <= {"task", "dataset", "metrics", "source"}
         and set(task) <= {"type", "name"}
@@ -157,8 +159,8 @@ def _read_result(result: Data, metrics: list[Data], draft: Draft) -> bool:
         add_link(draft.data, str(source.get("name") or "Evaluation results source"), str(source["url"]))
     elif source:
         clean = False
-    for metric in result.get("metrics") or []:
-        metric = metric if isinstance(metric, dict) else {}
+    for item in result.get("metrics") or []:
+        metric = _mapping(item)
         name, value = metric.get("type"), number_value(metric.get("value"))
         if not isinstance(name, str) or not name.strip() or len(name) > 80 or value is None:
             clean = False
@@ -300,7 +302,7 @@ def _list_section(path: tuple[str, ...], users: bool = False) -> Callable[[Secti
         if users and "intended users" in lists:
             put_at(draft.data, ("intended_use", "primary_users"), lists.pop("intended users"))
         items = lists.pop(None, [])
-        leftover += [block for label, _ in lists.items() for block in _label_and_list(label, lists)]
+        leftover += [block for label in lists if label for block in _label_and_list(label, lists)]
         if not items:
             items = [block.text for block in leftover if block.kind == "paragraph"]
             leftover = [block for block in leftover if block.kind != "paragraph"]

@@ -82,10 +82,10 @@ def escaped(value: Any, *, block: bool = False) -> str:
     ``A\n---\n<script>`` must not become a heading or HTML in the README."""
     lines = []
     for index, line in enumerate(str(value).splitlines() or [""]):
-        line = _INLINE_MARKUP.sub(lambda match: "\\" + match[0], line.strip())
+        safe = _INLINE_MARKUP.sub(lambda match: "\\" + match[0], line.strip())
         if index or block:
-            line = _ORDERED.sub(lambda m: f"{m[1]}\\{m[2]}", _LIST_OR_RULE.sub(lambda m: "\\" + m[0], line))
-        lines.append(line)
+            safe = _ORDERED.sub(lambda m: f"{m[1]}\\{m[2]}", _LIST_OR_RULE.sub(lambda m: "\\" + m[0], safe))
+        lines.append(safe)
     return "\n".join(lines)
 
 

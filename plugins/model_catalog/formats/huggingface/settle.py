@@ -149,7 +149,7 @@ def _settle_datasets(draft: Draft) -> None:
     names = draft.meta.get("datasets") if "datasets" in draft.used_meta else []
     listed = [
         {"name": name.strip()}
-        for name in ([names] if isinstance(names, str) else names)
+        for name in ([names] if isinstance(names, str) else names or [])
         if name.strip().lower() not in known
     ]
     training = _merge_datasets(draft.training, listed)
@@ -253,7 +253,7 @@ def _settle_description(draft: Draft) -> None:
         )
     kept = [(where, "\n\n".join(texts)) for where, texts in draft.kept.items() if texts]
     for where, _ in kept:
-        if where not in ("Front matter",):
+        if where != "Front matter":
             draft.notes.append(f"“{where}”: text without a card field kept in the description")
     parts = [part for part in draft.prose if part]
     if kept:

@@ -47,7 +47,7 @@ def _count(value: str) -> int | None:
         return None
     scale = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "billion": 1e9}
     number = float(match.group(1).replace(",", "")) * scale.get((match.group(2) or "").lower(), 1)
-    return int(round(number)) if number.is_integer() or match.group(2) else None
+    return round(number) if number.is_integer() or match.group(2) else None
 
 
 def _hours(value: str) -> float | None:

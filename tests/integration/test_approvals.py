@@ -8,20 +8,19 @@ from pathlib import Path
 
 import pytest
 
-import conftest
-from conftest import write_site
-from test_build import card
+import helpers
+from helpers import card, write_site
 
 TODAY = {"SOURCE_DATE_EPOCH": "1748736000"}
 """2025-06-01: the date every command of these tests runs on."""
 
 
 def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return conftest.run_cli(*args, cwd=cwd, env=env or TODAY)
+    return helpers.run_cli(*args, cwd=cwd, env=env or TODAY)
 
 
 def mkdocs_build(site: Path, *extra: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return conftest.mkdocs_build(site, *extra, env=env or TODAY)
+    return helpers.mkdocs_build(site, *extra, env=env or TODAY)
 
 
 POLICY = """\

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -13,12 +10,11 @@ import pytest
 import yaml
 from playwright.sync_api import Browser
 
-from conftest import mkdocs_build, write_site
-from test_browser import QuietHandler
+from helpers import DATA, mkdocs_build, serving, write_site
 
 pytestmark = pytest.mark.browser
 
-PAYLOADS = [line for line in (Path(__file__).parent / "data" / "xss-payloads.txt").read_text().splitlines() if line]
+PAYLOADS = [line for line in (DATA / "xss-payloads.txt").read_text().splitlines() if line]
 TRAP = """
 window.__xss = [];
 for (const name of ["alert", "confirm", "prompt", "print", "open"]) {
@@ -85,16 +81,12 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Pat
     config.write_text(config.read_text().replace("  - search\n", "  - search\n  - tags\n"))
     done = mkdocs_build(root)
     assert done.returncode == 0, done.stderr[-3000:]
-    handler = functools.partial(QuietHandler, directory=str(root / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield root, f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with serving(root / "site") as url:
+        yield root, url
 
 
 def test_no_payload_runs_on_any_page(hostile_site: tuple[Path, str], browser: Browser) -> None:
-    root, url = hostile_site
+    _, url = hostile_site
     context = browser.new_context()
     context.add_init_script(TRAP)
     page = context.new_page()
@@ -130,7 +122,7 @@ def test_payloads_are_shown_as_text(hostile_site: tuple[Path, str], browser: Bro
 class ActiveContent(HTMLParser):
     """Collects every element or attribute in a page that could run code or restyle it."""
 
-    FORBIDDEN_TAGS = {"script", "iframe", "object", "embed", "meta", "base", "style", "link", "frame"}
+    FORBIDDEN_TAGS = frozenset({"script", "iframe", "object", "embed", "meta", "base", "style", "link", "frame"})
 
     def __init__(self) -> None:
         super().__init__()

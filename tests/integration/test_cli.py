@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, run_cli, write_site
+from helpers import GOLDEN, REPO, run_cli, write_site
 
 BROKEN = """\
 id: credit-risk
@@ -83,7 +83,7 @@ def test_json_format_of_a_clean_catalog_has_no_errors() -> None:
 
 
 def test_all_errors_of_all_cards_in_one_run(tmp_path: Path) -> None:
-    golden = Path(__file__).parent / "golden" / "errors"
+    golden = GOLDEN / "errors"
     shutil.copytree(golden, tmp_path / "cards", ignore=shutil.ignore_patterns("*.txt"))
     done = run_cli("validate", "cards", cwd=tmp_path)
     assert done.returncode == 1
@@ -204,7 +204,7 @@ def test_new_rejects_a_bad_id(tmp_path: Path) -> None:
 
 def test_python_dash_m_and_console_script_agree() -> None:
     script = Path(__import__("sys").executable).parent / "model-catalog"
-    from conftest import run
+    from helpers import run
 
     assert run([str(script), "validate"], REPO).returncode == 0
 
@@ -228,7 +228,7 @@ def test_version_is_the_installed_distributions(tmp_path: Path) -> None:
 
 def both_read(site: Path, env: dict[str, str] | None = None) -> tuple[str, str]:
     """What `validate` and `mkdocs build` say of the same site: the cards they saw, or the error."""
-    from conftest import mkdocs_build
+    from helpers import mkdocs_build
 
     validated = run_cli("validate", cwd=site, env=env)
     built = mkdocs_build(site, env=env)
@@ -262,7 +262,10 @@ def test_relative_paths_and_inherit_as_mkdocs_resolves_them(tmp_path: Path) -> N
     base = (site / "base.yml").read_text()
     (site / "base.yml").write_text(base.replace("!relative $config_dir/cards", "!relative cards"))
     done = run_cli("validate", cwd=site)
-    assert done.returncode == 2 and "plugins.model-catalog.cards_dir: `!relative cards` is refused by MkDocs too" in done.stderr
+    assert (
+        done.returncode == 2
+        and "plugins.model-catalog.cards_dir: `!relative cards` is refused by MkDocs too" in done.stderr
+    )
     assert mkdocs_build_fails(site)
     # Bare, it names the current page's folder: while MkDocs reads its configuration, docs_dir.
     (site / "base.yml").write_text(base.replace("!relative $config_dir/cards", "!relative"))
@@ -272,7 +275,7 @@ def test_relative_paths_and_inherit_as_mkdocs_resolves_them(tmp_path: Path) -> N
 
 
 def mkdocs_build_fails(site: Path) -> bool:
-    from conftest import mkdocs_build
+    from helpers import mkdocs_build
 
     done = mkdocs_build(site)
     return done.returncode != 0 and "Traceback" not in done.stderr

@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 import yaml
 
-from conftest import REPO, run_cli
+from helpers import REPO, run_cli
 from model_catalog.cards.schema import CardSchema
 from model_catalog.cards.validation import Validation
 from model_catalog.cards.values import plain

@@ -17,9 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run
+from helpers import REPO, run
 
-REPO = Path(__file__).resolve().parent.parent
 EXAMPLE_MODELS = [
     "image-classifier",
     "text-encoder",

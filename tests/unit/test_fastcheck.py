@@ -14,7 +14,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO
+from helpers import REPO
 from model_catalog.cards.fastcheck import compile_check
 from model_catalog.cards.schema import CardSchema
 from model_catalog.cards.validation import Validation, validation_for

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, mkdocs_build
+from helpers import REPO, mkdocs_build
 from model_catalog._infra.card_cache import CardReader
 from model_catalog.cards.loader import DEFAULT_MAX_BYTES, assemble_catalog, load_catalog
 from model_catalog.cards.schema import CardSchema
@@ -58,7 +58,9 @@ def test_parallel_loading_gives_the_same_answers(big_site: Path) -> None:
     broken.write_text("id: zz-broken\nname: [\n")
     serial = load_catalog(big_site / "cards", root=big_site)
     validation = validation_for(CardSchema.load())
-    parallel = assemble_catalog([big_site / "cards"], CardReader(validation, DEFAULT_MAX_BYTES, workers=2), root=big_site)
+    parallel = assemble_catalog(
+        [big_site / "cards"], CardReader(validation, DEFAULT_MAX_BYTES, workers=2), root=big_site
+    )
     assert [c.data for c in serial.cards] == [c.data for c in parallel.cards]
     assert [c.fingerprint for c in serial.cards] == [c.fingerprint for c in parallel.cards]
     assert [c.digest for c in serial.cards] == [c.digest for c in parallel.cards]

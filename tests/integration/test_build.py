@@ -10,7 +10,7 @@ from urllib.parse import urljoin, urlsplit
 
 import yaml
 
-from conftest import REPO, mkdocs_build, with_approval, write_site
+from helpers import CARD, REPO, card, mkdocs_build, with_approval, write_site
 from model_catalog.formats import catalog_json
 
 PUBLISHED = {
@@ -27,42 +27,6 @@ PUBLISHED = {
     "document-ocr",
     "churn-predictor",
 }
-
-CARD = """\
-id: {id}
-name: {name}
-version: "{version}"
-status: {status}
-summary: Flags risky payments.
-description: |
-  Scores each payment. **Gradient boosting** over 40 features.
-owners:
-  - {{name: Ada Lovelace, email: ada@example.com, team: risk}}
-license: Apache-2.0
-task: tabular-classification
-tags: [fraud, payments]
-risk_tier: low
-created: 2025-01-10
-updated: 2025-02-01
-intended_use:
-  primary_uses: [Hold payments for review]
-  out_of_scope: [Declining payments without review]
-metrics:
-  - {{name: recall, value: 0.81, slice: card, confidence_interval: [0.78, 0.84], threshold: 0.8}}
-  - {{name: recall, value: 0.74, slice: wallet, confidence_interval: [0.70, 0.78], threshold: 0.8}}
-training_data: [{{name: Payments 2024}}]
-evaluation_data: [{{name: Payments 2025-Q1}}]
-ethical_considerations: [{{risk: Blocks legitimate customers, mitigation: Human review of every hold}}]
-limitations: [Unseen merchants are scored poorly]
-"""
-
-
-def card(
-    id: str = "fraud", name: str = "Fraud", version: str = "1.0", status: str = "in_review", approved: bool = True
-) -> str:
-    """A complete low-risk card; approved by the test registry's ml-lead unless a draft or asked not to be."""
-    text = CARD.format(id=id, name=name, version=version, status=status)
-    return with_approval(text) if approved and status != "draft" else text
 
 
 class Links(HTMLParser):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from conftest import REPO, run_cli, write_site
+from helpers import REPO, run_cli, write_site
 
 CARD = "cards/credit-risk/2.0.yaml"
 

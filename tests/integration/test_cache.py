@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, mkdocs_build, run_cli, write_site
+from helpers import REPO, mkdocs_build, run_cli, write_site
 from model_catalog._infra.cache_folder import open_cache_folder
 from model_catalog._infra.card_cache import FILE_NAME, SETTLED_NS, CardCache, file_stamp
 from model_catalog.cards.model import Card

@@ -6,7 +6,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from conftest import REPO, run
+from helpers import REPO, run
 
 
 def test_wheel_ships_templates_schema_and_entry_points(tmp_path: Path) -> None:

@@ -7,18 +7,18 @@ import json
 import re
 import socket
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from cyclonedx.schema import SchemaVersion
 from cyclonedx.validation.json import JsonStrictValidator
 
+from helpers import REPO
 from model_catalog import Card, load_catalog
 from model_catalog.cards.values import plain
 from model_catalog.formats.cyclonedx import to_cyclonedx
 
-CATALOG = load_catalog(Path(__file__).parent.parent / "cards")
+CATALOG = load_catalog(REPO / "cards")
 CARDS = sorted(CATALOG.cards, key=lambda card: card.key)
 IDS = [f"{card.id}@{card.version}" for card in CARDS]
 
@@ -128,7 +128,7 @@ def test_every_card_is_a_valid_cyclonedx_1_6_bom(card: Card, validator: JsonStri
 def test_metrics_round_trip(card: Card) -> None:
     metrics = model(to_cyclonedx(card))["modelCard"]["quantitativeAnalysis"]["performanceMetrics"]
     assert len(metrics) == len(card.data["metrics"])
-    for exported, metric in zip(metrics, card.data["metrics"]):
+    for exported, metric in zip(metrics, card.data["metrics"], strict=True):
         assert exported["type"] == metric["name"]
         assert isinstance(exported["value"], str) and float(exported["value"]) == metric["value"]
         assert exported.get("slice") == metric.get("slice")
@@ -187,7 +187,7 @@ def test_datasets_are_data_components_referenced_by_the_model_card(card: Card) -
     refs = [item["ref"] for item in model(bom)["modelCard"].get("modelParameters", {}).get("datasets", [])]
     assert refs == list(found), "every data component is referenced, in card order"
     assert len(found) == len(card_sets)
-    for (use, dataset), component in zip(card_sets, found.values()):
+    for (use, dataset), component in zip(card_sets, found.values(), strict=True):
         [entry] = component["data"]
         assert (component["name"], entry["type"], entry["name"]) == (dataset["name"], "dataset", dataset["name"])
         assert entry.get("description") == dataset.get("description")
@@ -319,5 +319,5 @@ def test_malformed_source_date_epoch_is_an_error(monkeypatch: pytest.MonkeyPatch
 
 
 def test_the_export_does_not_need_cyclonedx_python_lib_or_mkdocs() -> None:
-    source = (Path(__file__).parent.parent / "plugins/model_catalog/formats/cyclonedx.py").read_text()
+    source = (REPO / "plugins/model_catalog/formats/cyclonedx.py").read_text()
     assert not re.search(r"^\s*(from|import)\s+(cyclonedx|mkdocs)\b", source, re.MULTILINE)

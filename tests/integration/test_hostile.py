@@ -13,11 +13,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from conftest import mkdocs_build, run_cli, write_site
+from helpers import GOLDEN, card, mkdocs_build, run_cli, write_site
 from model_catalog import load_catalog
 from model_catalog.cards.yamlsource import YamlError, parse_yaml
 from model_catalog.errors import format_text
-from test_build import card
 
 DRAFT = "id: ocr\nname: OCR\nversion: '1.2'\nstatus: draft\nowners: [{name: Ada Lovelace, email: ada@example.com}]\n"
 
@@ -200,7 +199,7 @@ def test_edit_links_percent_encode_the_card_path(tmp_path: Path) -> None:
 
 
 def test_every_hostile_file_together_fails_one_build_without_traceback(tmp_path: Path) -> None:
-    golden = Path(__file__).parent / "golden" / "errors"
+    golden = GOLDEN / "errors"
     files = {p.name: p.read_bytes() for p in golden.glob("*.yaml")}
     site = write_site(tmp_path, {"fraud/1.0.yaml": card()})
     assert mkdocs_build(site).returncode == 0
@@ -280,7 +279,7 @@ def test_links_are_read_as_a_browser_reads_them(tmp_path: Path, link: str) -> No
     }
     lines = errors_of(tmp_path, files).splitlines()
     assert len(lines) == len(LINK_FIELDS)
-    for line, field in zip(lines, LINK_FIELDS):
+    for line, field in zip(lines, LINK_FIELDS, strict=True):
         assert f" {field}: " in line
         assert "must not contain control characters" in line or "links must use http, https or mailto" in line
 
@@ -309,7 +308,7 @@ def test_no_command_prints_a_traceback_on_hostile_input(
     exception escaping (in this process, an escaping exception is what prints a traceback)."""
     from model_catalog.cli import main
 
-    golden = Path(__file__).parent / "golden" / "errors"
+    golden = GOLDEN / "errors"
     site = write_site(tmp_path, {"fraud/1.0.yaml": card()})
     names = []
     for path in sorted(golden.rglob("*.yaml")):

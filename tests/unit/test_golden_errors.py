@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from helpers import GOLDEN
 from model_catalog import load_catalog
 from model_catalog.errors import format_text
 
-CASES = Path(__file__).parent / "golden" / "errors"
+CASES = GOLDEN / "errors"
 
 
 def case_inputs() -> list[Path]:

@@ -9,7 +9,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO
+from helpers import REPO
 from model_catalog.cards.loader import check_catalog, parse_card
 from model_catalog.cards.model import Card
 from model_catalog.cards.schema import CardSchema

@@ -17,9 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ENV, with_approval, write_site
+from helpers import ENV, card, with_approval, write_site
 from model_catalog._infra.card_cache import SETTLED_NS
-from test_build import card
 
 
 def free_port() -> int:
@@ -56,7 +55,7 @@ def serving(root: Path, port: int | None = None, ready: str = "Fraud") -> Iterat
         env=ENV,
         stdout=log,
         stderr=subprocess.STDOUT,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509 - no thread runs yet
     )
     base = f"http://127.0.0.1:{port}/"
 
