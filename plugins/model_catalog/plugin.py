@@ -22,7 +22,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from model_catalog.config.options import OptionsError, check_value, default_of, from_options, option_fields
+from model_catalog.config.options import OptionsError, check_value, default_of, from_options, option_fields, takes_none
 from model_catalog.config.settings import ApprovalPolicy, CatalogSettings, SettingsError
 from model_catalog.site.build import BuildError, CatalogBuild, GeneratedFile, SiteConfig
 from model_catalog.site.reference import expand_markers
@@ -41,7 +41,7 @@ class _Checked(BaseConfigOption[Any]):
         self.default = default_of(option)
 
     def run_validation(self, value: object) -> Any:
-        if value is None:
+        if value is None and not takes_none(self.owner, self.name):
             return self.default
         try:
             return check_value(self.owner, self.name, value, "")

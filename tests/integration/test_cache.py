@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import REPO, mkdocs_build, run_cli, write_site
+from helpers import REPO, card, mkdocs_build, run_cli, write_site
 from model_catalog._infra.cache_folder import open_cache_folder
 from model_catalog._infra.card_cache import FILE_NAME, SETTLED_NS, CardCache, file_stamp
 from model_catalog.cards.model import Card
@@ -118,10 +118,15 @@ def test_a_forged_entry_cannot_make_an_invalid_card_pass(catalog: Path) -> None:
 
 
 def test_the_cache_can_be_turned_off(tmp_path: Path) -> None:
-    site = write_site(tmp_path, plugin_options="cards_dir: cards\ncache_dir: null")
-    (tmp_path / "cards").mkdir()
-    run_cli("validate", cwd=site)
+    site = write_site(tmp_path, {"fraud/1.0.yaml": card()}, plugin_options="cards_dir: cards\ncache_dir: null")
+    assert run_cli("validate", cwd=site).returncode == 0
+    assert mkdocs_build(site).returncode == 0
     assert not (site / ".model-catalog-cache").exists()
+    config = site / "mkdocs.yml"
+    config.write_text(config.read_text().replace("cache_dir: null", "cache_dir: ~"))
+    assert run_cli("validate", cwd=site).returncode == 0 and not (site / ".model-catalog-cache").exists()
+    config.write_text(config.read_text().replace("      cache_dir: ~\n", ""))
+    assert run_cli("validate", cwd=site).returncode == 0 and (site / ".model-catalog-cache").is_dir()
 
 
 def test_unknown_entries_are_dropped_when_saved(tmp_path: Path) -> None:

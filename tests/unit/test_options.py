@@ -31,6 +31,18 @@ class _Placeholder(os.PathLike[str]):
         return "/elsewhere/cards"
 
 
+def test_null_is_the_value_of_an_option_that_can_be_null_and_the_default_of_one_that_cannot() -> None:
+    settings = check({"cache_dir": None, "prefix": None, "approvals": {"review_interval_days": None}})
+    assert settings.cache_dir is None and settings.cache_path is None  # `null`: no cache
+    assert settings.prefix == "models" and settings.approvals.review_interval_days is None  # `null`: never
+    from model_catalog.plugin import CatalogConfig
+
+    config = CatalogConfig()
+    config.load_dict({"cache_dir": None, "prefix": None, "approvals": {"review_interval_days": None}})
+    assert config.validate()[0] == [] and config["cache_dir"] is None and config["prefix"] == "models"
+    assert config["approvals"]["review_interval_days"] is None
+
+
 def test_paths_given_as_path_like_values_are_read_as_text() -> None:
     assert check({"cards_dir": _Placeholder()}).cards_dir == "/elsewhere/cards"
 

@@ -16,9 +16,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-import secrets
 import stat
-import subprocess
 from pathlib import Path
 
 CACHE_FORMAT = 4
@@ -72,7 +70,7 @@ def secret_key(project: Path) -> bytes:
         )
     known = _SECRETS.get(str(real))
     if known is None:
-        known = _SECRETS[str(real)] = _read_key(path) or _make_key(path) or secrets.token_bytes(32)
+        known = _SECRETS[str(real)] = _read_key(path) or _make_key(path) or os.urandom(32)
     return known
 
 
@@ -85,10 +83,10 @@ def _make_key(path: Path) -> bytes | None:
     """A new random key written to ``path`` (owner-only), or the one another process wrote there first."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}")
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
         with os.fdopen(fd, "wb") as out:
-            out.write(secrets.token_bytes(32))
+            out.write(os.urandom(32))  # what the secrets module uses
         try:
             os.link(temporary, path)  # fails if a key is there already: then that one is used
         except FileExistsError:
@@ -119,6 +117,8 @@ def read_regular(path: Path) -> bytes | None:
 
 def _tracked_by_git(path: Path) -> list[str]:
     """Files git tracks at or under ``path`` (empty when git is missing or ``path`` is not in a repository)."""
+    import subprocess  # here: only a cache folder inside a repository needs it
+
     try:
         done = subprocess.run(
             ["git", "-C", str(path.parent), "ls-files", "-z", "--", path.name],
@@ -140,7 +140,7 @@ class CacheFolder:
         self.path = path
         self.secret = secret
 
-    def mac(self, *parts: bytes) -> str:
+    def mac(self, *parts: bytes | memoryview) -> str:
         """The keyed hash of ``parts`` (each length-prefixed, so no two sequences of parts share it), as hex."""
         signer = hmac.new(self.secret, digestmod=hashlib.sha256)
         for part in parts:
@@ -148,7 +148,7 @@ class CacheFolder:
             signer.update(part)
         return signer.hexdigest()
 
-    def verifies(self, mac: bytes | str, *parts: bytes) -> bool:
+    def verifies(self, mac: bytes | str, *parts: bytes | memoryview) -> bool:
         """Whether ``mac`` (as written by :meth:`mac`: any other bytes simply do not verify) is that of ``parts``."""
         given = mac.encode("utf-8", errors="replace") if isinstance(mac, str) else mac
         return hmac.compare_digest(self.mac(*parts).encode(), given)

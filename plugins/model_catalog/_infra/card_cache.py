@@ -147,9 +147,10 @@ class CardCache:
 
     def _read(self, path: Path) -> dict[str, dict[str, Any]]:
         assert self.folder is not None
-        raw = read_regular(path)
-        mac, _, body = (raw or b"").partition(b"\n")
-        if not self.folder.verifies(mac, _ENTRIES_MAC, body):  # a file this user's runs did not write
+        raw = read_regular(path) or b""
+        split = raw.find(b"\n")
+        body = memoryview(raw)[split + 1 :]  # 9 MB at 1,000 cards: not copied
+        if split < 0 or not self.folder.verifies(raw[:split], _ENTRIES_MAC, body):  # not written by this user's runs
             return {}
         try:
             stored = orjson.loads(body)  # 2x json's speed: a third of a warm `validate` is this

@@ -11,14 +11,10 @@ from it (``plugin.py``): one definition of each option, one checker.
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import difflib
-import inspect
-import itertools
 import os
 import re
-import textwrap
 import types
 import typing
 from collections.abc import Mapping
@@ -84,10 +80,19 @@ def from_options(cls: type[T], options: Any, where: str, **fixed: Any) -> T:
             close = difflib.get_close_matches(str(name), known, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else f"; known options: {', '.join(known)}"
             raise OptionsError(f"{where}.{name}", f"unknown option{hint}")
-        if value is None and default_of(known[name]) is not None:
-            continue  # an option left empty: its default
+        if value is None and not takes_none(cls, name):
+            continue  # an option left empty that cannot be null: its default
         values[name] = check_value(cls, name, value, where)
     return cls(**values, **fixed)
+
+
+def takes_none(cls: type, name: str) -> bool:
+    """Whether the option ``name`` of ``cls`` can be null (``cache_dir: null``: no cache), so that null is its value,
+    not a request for its default."""
+    hint = _hints(cls)[name]
+    if get_origin(hint) is Annotated:
+        hint = get_args(hint)[0]
+    return get_origin(hint) in (Union, types.UnionType) and type(None) in get_args(hint)
 
 
 def check_value(cls: type, name: str, value: Any, where: str) -> Any:
@@ -233,6 +238,11 @@ def option_docs(cls: type, prefix: str = "") -> list[OptionDoc]:
 @cache
 def _attribute_docstrings(cls: type) -> dict[str, str]:
     """The string just below each field in the source of ``cls``."""
+    import ast  # here: only the docs need the source, never a command
+    import inspect
+    import itertools
+    import textwrap
+
     try:
         tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
     except (OSError, TypeError):  # no source to read (a frozen application): no descriptions
