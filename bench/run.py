@@ -14,8 +14,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
-import functools
-import http.server
 import importlib.metadata
 import itertools
 import json
@@ -28,9 +26,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,16 +38,11 @@ sys.path.insert(0, str(BENCH))
 
 from generate import build_catalog, edit_card_summary, generate, generate_baseline  # noqa: E402
 
+sys.path.insert(0, str(BENCH.parent / "tests"))
+from helpers import CHROMIUM, CHROMIUM_ARGS, serving  # noqa: E402  (the tests' server and browser set-up)
+
 CACHE_DIR = ".model-catalog-cache"
 """The plugin's cache folder, in the folder of mkdocs.yml (it may not exist in this version)."""
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 WORD = "vision"
 """Typed into the catalog filter: a tag and a team of the generated cards, so each letter narrows the rows."""
 PACKAGES = (
@@ -69,6 +61,10 @@ ENV_RECORDED = ("PYTHONDONTWRITEBYTECODE", "PYTHONOPTIMIZE", "SOURCE_DATE_EPOCH"
 """Environment variables that change the timings, recorded with the machine information."""
 
 Json = dict[str, Any]
+
+PYTHON = sys.executable
+"""The interpreter of the installation measured: MkDocs, the plugin and the command run with it (bench/compare.py
+sets it to measure two installations side by side)."""
 
 
 class BenchError(Exception):
@@ -120,12 +116,12 @@ def clear_cache(site: Path) -> None:
 
 
 def build_cmd(quiet: bool = True) -> list[str]:
-    return [sys.executable, "-m", "mkdocs", "build", *(["-q"] if quiet else [])]
+    return [PYTHON, "-m", "mkdocs", "build", *(["-q"] if quiet else [])]
 
 
 def tool(name: str) -> Path | None:
     """A console script of the venv running this benchmark, or of the PATH."""
-    local = Path(sys.executable).parent / name
+    local = Path(PYTHON).parent / name
     found = local if local.exists() else shutil.which(name)
     return Path(found) if found else None
 
@@ -133,7 +129,7 @@ def tool(name: str) -> Path | None:
 def catalog_cmd(*args: str) -> list[str]:
     """``model-catalog ARGS`` from the venv running this benchmark."""
     script = tool("model-catalog")
-    return [str(script), *args] if script else [sys.executable, "-m", "model_catalog", *args]
+    return [str(script), *args] if script else [PYTHON, "-m", "model_catalog", *args]
 
 
 def stats(samples: list[Measurement]) -> Json:
@@ -246,7 +242,7 @@ def bench_validation(sites: Sites, runs: int, schema: Path) -> Json:
 
 
 def timed_build(site: Path, timings: Path) -> tuple[Measurement, Json]:
-    measured, _ = measure([sys.executable, str(BENCH / "timed_build.py"), str(timings), "-q"], site)
+    measured, _ = measure([PYTHON, str(BENCH / "timed_build.py"), str(timings), "-q"], site)
     return measured, json.loads(timings.read_text(encoding="utf-8"))
 
 
@@ -301,7 +297,7 @@ def serve_edit(sites: Sites, edits: int = 3, timeout_s: float = 3600) -> tuple[J
     """`mkdocs serve`'s first build, then its rebuild after each of ``edits`` edits: the plugin's timings of each."""
     timings = sites.root / "timings-serve.jsonl"
     port = free_port()
-    cmd = [sys.executable, str(BENCH / "timed_build.py"), "--serve", str(timings), "--dev-addr", f"127.0.0.1:{port}"]
+    cmd = [PYTHON, str(BENCH / "timed_build.py"), "--serve", str(timings), "--dev-addr", f"127.0.0.1:{port}"]
     original = sites.edit_target.read_bytes()
     timings.unlink(missing_ok=True)  # a file left by an earlier run would be read as this one
     with open(sites.root / "serve.log", "wb") as log:
@@ -389,32 +385,6 @@ def _wait_until_serving(port: int, server: subprocess.Popen[bytes], timeout_s: f
 # --------------------------------------------------------------------------- the browser
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-class _QuietServer(http.server.ThreadingHTTPServer):
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """Ignore connections the browser drops (it closes them when the page is done); report the rest."""
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)
-
-
-@contextlib.contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """Serve ``directory`` on 127.0.0.1 on a free port; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = _QuietServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 TIME_URL_JS = """() => {
   // Time spent in history.replaceState (the filter writes its state to the URL), without changing what it does.
   if (window.__mcUrlMs !== undefined) return;
@@ -479,7 +449,7 @@ def _type_in_filter(site_dir: Path, runs: int) -> Json:
             samples += [page.evaluate(KEYSTROKE_JS, letter) for letter in WORD]
         return samples
 
-    with serve(site_dir) as base_url, sync_playwright() as playwright:
+    with serving(site_dir) as base_url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})

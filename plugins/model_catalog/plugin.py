@@ -53,10 +53,13 @@ class _Options(Config):
     """A ``Config`` whose unknown keys are errors naming the option meant, as on the command line."""
 
     _settings: type
+    """The dataclass whose fields are the options."""
+    _own: tuple[str, ...] = ()
+    """Options MkDocs has that the dataclass has not (``enabled``)."""
 
     def validate(self) -> tuple[list[tuple[str, Exception]], list[tuple[str, str]]]:
         failed, warnings = super().validate()
-        known = {option.name for option in option_fields(self._settings)} | {"enabled"}
+        known = {option.name for option in option_fields(self._settings)} | set(self._own)
         unknown = [key for key in self.keys() if key not in known]
         for key in unknown:
             try:
@@ -90,6 +93,7 @@ class ApprovalsConfig(_Options):
 class CatalogConfig(_Options):
     """The plugin's options as MkDocs reads them (``enabled`` is MkDocs' own switch)."""
 
+    _own = ("enabled",)
     enabled = c.Type(bool, default=True)
 
 

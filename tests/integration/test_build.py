@@ -10,23 +10,10 @@ from urllib.parse import urljoin, urlsplit
 
 import yaml
 
-from helpers import CARD, REPO, card, mkdocs_build, with_approval, write_site
+from helpers import CARD, EXAMPLE_MODELS, REPO, card, mkdocs_build, with_approval, write_site
 from model_catalog.formats import catalog_json
 
-PUBLISHED = {
-    "image-classifier",
-    "text-encoder",
-    "toxicity-classifier",
-    "credit-risk",
-    "speech-recognizer",
-    "llm-assistant",
-    "product-recommender",
-    "demand-forecaster",
-    "object-detector",
-    "fraud-detector",
-    "document-ocr",
-    "churn-predictor",
-}
+PUBLISHED = set(EXAMPLE_MODELS)
 
 
 class Links(HTMLParser):

@@ -17,22 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import REPO, run
+from helpers import EXAMPLE_MODELS, REPO, run
 
-EXAMPLE_MODELS = [
-    "image-classifier",
-    "text-encoder",
-    "toxicity-classifier",
-    "credit-risk",
-    "speech-recognizer",
-    "llm-assistant",
-    "product-recommender",
-    "demand-forecaster",
-    "object-detector",
-    "fraud-detector",
-    "document-ocr",
-    "churn-predictor",
-]
 INSTALL_TIMEOUT = 900
 
 

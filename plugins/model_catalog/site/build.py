@@ -115,6 +115,7 @@ class CatalogBuild:
     site: CatalogSite | None
     """The laid-out catalog until its files are added; then let go (millions of small objects in a large one)."""
     card_cache: CardCache | None
+    """Validation answers, decoded, for the next build under ``mkdocs serve``; None otherwise."""
     text_cache: TextCache
     renderer: TemplateRenderer
     compact: Compactor
@@ -194,9 +195,12 @@ class CatalogBuild:
         text_cache.prune()
         compact = last.compact if last else Compactor(remember=site.serving)
         compact.next_build()
+        # What only a next build reuses is kept only where one follows: the card cache holds every card's data,
+        # which would otherwise stay alive, and be walked by each garbage collection, while MkDocs builds.
         return cls(
             settings, site, schema, checked.errors, rendered, catalog_site.asset_urls(), catalog_site,
-            checked.cache, text_cache, renderer, compact, catalog_site.made,
+            checked.cache if site.serving else None, text_cache, renderer, compact,
+            catalog_site.made if site.serving else {},
         )  # fmt: skip
 
     def add_files(self, add: Callable[[GeneratedFile], None], taken: set[str]) -> None:

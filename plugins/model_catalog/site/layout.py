@@ -277,11 +277,12 @@ class CatalogSite:
             else:
                 self.outputs[path] = found
         for (kind, name, _, key), text in zip(jobs, self._run(jobs, workers), strict=True):
-            if kind == "export":  # the text itself when there was no cache folder to hold it
-                stored = self.cache.file(key) if key else None
-                self.outputs[name] = text if text is not None else stored or self._export_text(name)
+            if kind == "export":  # its file in the cache; the text itself when there was no cache folder to hold it
+                if isinstance(text, Path) and key:
+                    self.cache.keep(key)  # just written by this run: not read back to be verified
+                self.outputs[name] = text
                 continue
-            assert text is not None
+            assert isinstance(text, str)
             done = RenderedPage(text, toc_of(text))  # a redirect has no sections
             if key:
                 self.made[key] = done
@@ -306,8 +307,9 @@ class CatalogSite:
         self.made[key] = done
         return done
 
-    def run_job(self, job: Job) -> str | None:
-        """Make one page or export and store it in the cache; returns a page's HTML, or an export that could not be stored."""
+    def run_job(self, job: Job) -> str | Path:
+        """Make one page or export and store it in the cache; returns a page's HTML, an export's file in the
+        cache, or the text of an export that could not be stored."""
         kind, name, url, key = job
         if kind in ("page", "redirect"):
             html = (
@@ -318,12 +320,12 @@ class CatalogSite:
             return html
         export, card, export_key = self.exports[name]
         text = EXPORTERS[export](card)
-        return None if self.cache.put_file(export_key, lambda out: out.write(text)) is not None else text
+        return self.cache.put_file(export_key, lambda out: out.write(text)) or text
 
-    def _run(self, jobs: list[Job], workers: int) -> list[str | None]:
+    def _run(self, jobs: list[Job], workers: int) -> list[str | Path]:
         """Run ``jobs`` here, or in ``workers`` forked processes when there are many; results in order.
 
-        The workers inherit the whole site; only jobs and texts are pickled.
+        The workers inherit the whole site; only jobs, texts and paths are pickled.
         """
         results = fork_map(CatalogSite.run_job, self, jobs, workers)
         if workers > 1:
