@@ -17,9 +17,10 @@ import hashlib
 import hmac
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 """Version of the files the caches write: a new one ignores what older versions wrote."""
 KEY_ENV = "MODEL_CATALOG_CACHE_KEY"
 """Environment variable holding the secret (any text), for machines whose home folder does not persist (CI)."""
@@ -100,17 +101,33 @@ def _make_key(path: Path) -> bytes | None:
 
 def read_regular(path: Path) -> bytes | None:
     """The bytes of ``path`` if it is a regular file (never through a symbolic link, never a FIFO); else None."""
+    data = b""
+    for chunk in _regular_chunks(path, -1):  # one chunk, or none for an empty file
+        if chunk is None:
+            return None
+        data = chunk
+    return data
+
+
+def _regular_chunks(path: Path, size: int) -> Iterator[bytes | None]:
+    """The bytes of ``path`` in chunks of ``size`` (all at once: -1) if it is a regular file (never through a
+    symbolic link, never a FIFO); else, or when reading fails, None (last)."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError:
-        return None
+        yield None
+        return
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
+            yield None
+            return
         with os.fdopen(fd, "rb", closefd=False) as handle:
-            return handle.read()
+            while chunk := handle.read(size):
+                yield chunk
+                if size < 0:
+                    return
     except OSError:
-        return None
+        yield None
     finally:
         os.close(fd)
 
@@ -142,11 +159,27 @@ class CacheFolder:
 
     def mac(self, *parts: bytes | memoryview) -> str:
         """The keyed hash of ``parts`` (each length-prefixed, so no two sequences of parts share it), as hex."""
+        return self.signer(*parts).hexdigest()
+
+    def signer(self, *parts: bytes | memoryview) -> hmac.HMAC:
+        """A keyed hash started with ``parts``, each length-prefixed as in :meth:`mac`. What is added to it
+        afterwards is one last part, unprefixed: a file hashed as it is written or read, whose length is not
+        known before its end."""
         signer = hmac.new(self.secret, digestmod=hashlib.sha256)
         for part in parts:
             signer.update(len(part).to_bytes(8, "big"))
             signer.update(part)
-        return signer.hexdigest()
+        return signer
+
+    def file_verifies(self, mac: str, path: Path, *parts: bytes) -> bool:
+        """Whether the regular file ``path`` (read a chunk at a time: exports and catalog.json can be large)
+        hashes, after ``parts``, to ``mac``, as a :meth:`signer` fed with it while it was written."""
+        signer = self.signer(*parts)
+        for chunk in _regular_chunks(path, 1 << 20):
+            if chunk is None:
+                return False
+            signer.update(chunk)
+        return hmac.compare_digest(signer.hexdigest().encode(), mac.encode("utf-8", errors="replace"))
 
     def verifies(self, mac: bytes | str, *parts: bytes | memoryview) -> bool:
         """Whether ``mac`` (as written by :meth:`mac`: any other bytes simply do not verify) is that of ``parts``."""

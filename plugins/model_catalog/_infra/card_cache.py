@@ -217,7 +217,7 @@ class CardCache:
         )
         mac = self.folder.mac(_ENTRIES_MAC, body).encode()
         with contextlib.suppress(OSError):
-            replace_file(self.path, mac + b"\n" + body)
+            replace_file(self.path, mac, b"\n", body)
 
 
 def _well_formed(entry: Any) -> bool:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 from model_catalog.cards.model import Card, Catalog
 from model_catalog.cards.values import plain
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 
 def dumps(data: Any) -> str:
@@ -20,7 +23,7 @@ def card_json(card: Card) -> str:
 
 
 def write_catalog_json(
-    out: TextIO,
+    out: SupportsWrite[str],
     catalog: Catalog,
     *,
     include_drafts: bool,

@@ -17,7 +17,7 @@ import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from markupsafe import escape
@@ -32,6 +32,9 @@ from model_catalog.review.gate import ReviewState
 from model_catalog.site.html import compact_html, toc_of
 from model_catalog.site.templates import TemplateRenderer
 from model_catalog.site.views import card_view, index_view
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 ASSETS = ("assets/catalog.js", "assets/catalog.css")
 ASSET_DIR = "assets/model-catalog"
@@ -352,7 +355,7 @@ class CatalogSite:
         if found is not None:
             return found
 
-        def write(out: TextIO) -> None:
+        def write(out: SupportsWrite[str]) -> None:
             write_catalog_json(
                 out,
                 self.catalog,
