@@ -6,8 +6,8 @@
 of model-catalog installed (for an older commit: ``git worktree add /tmp/old COMMIT`` and
 ``python -m venv /tmp/venv-old && /tmp/venv-old/bin/pip install /tmp/old``). Each figure of bench/run.py that
 depends only on the plugin is measured for both, one after the other in every run, the order swapped from run to
-run, so that the machine's load falls on both alike: the cold and warm builds, the plugin's own work in them,
-``validate`` cold and warm, and the plugin's work in `mkdocs serve`'s rebuild after a one-card edit. It prints the
+run, so that the machine's load falls on both alike: the cold and warm builds (wall and CPU time), the plugin's
+own work in them, ``validate`` cold and warm, and the plugin's work in `mkdocs serve`'s rebuild after a one-card edit. It prints the
 medians and the ratio new/old, and writes them as JSON. Nothing here is a test: it only prints figures.
 """
 
@@ -45,13 +45,16 @@ def measure_once(site: Path, runs: int) -> dict[str, float]:
     run.clear_cache(site)
     cold, timings = run.timed_build(site, site.parent / "timings.json")
     figures["build cold (s)"] = cold.wall_s
+    figures["build cold, CPU (s)"] = cold.cpu_s
     figures["plugin work, cold build (s)"] = timings["total_s"]
     figures["peak RSS, cold build (MB)"] = cold.peak_rss_bytes / 1e6
     warm, timings = run.timed_build(site, site.parent / "timings.json")
     figures["build warm (s)"] = warm.wall_s
+    figures["build warm, CPU (s)"] = warm.cpu_s
     figures["plugin work, warm build (s)"] = timings["total_s"]
     run.clear_cache(site)
-    figures["validate cold (s)"] = run.measure(run.catalog_cmd("validate"), site)[0].wall_s
+    validated = run.measure(run.catalog_cmd("validate"), site)[0]
+    figures["validate cold (s)"], figures["validate cold, CPU (s)"] = validated.wall_s, validated.cpu_s
     warm_runs = [run.measure(run.catalog_cmd("validate"), site)[0].wall_s for _ in range(max(5, runs))]
     figures["validate warm (s)"] = statistics.median(warm_runs)
     return figures
@@ -60,6 +63,7 @@ def measure_once(site: Path, runs: int) -> dict[str, float]:
 def serve_edit(site: Path, target: Path, n: int) -> dict[str, float]:
     """The plugin's work in `mkdocs serve`'s rebuild after a one-card edit, as bench/run.py measures it."""
     sites = run.Sites(site.parent, site, site, n, 0, target)
+    run.clear_cache(site)  # the first build is a cold one, as in bench/run.py
     first, rebuilds = run.serve_edit(sites, edits=3)
     return {
         "serve first build, plugin work (s)": first["total_s"],

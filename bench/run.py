@@ -79,6 +79,9 @@ class Measurement:
     wall_s: float
     peak_rss_bytes: int
     """Peak resident set size of the child process (ru_maxrss from wait4)."""
+    cpu_s: float = 0.0
+    """User and system CPU time of the child and the workers it waited for (from wait4): beside the wall time, it
+    tells a slower machine (both grow) from waiting for the disk (only the wall time grows)."""
 
 
 def child_env() -> dict[str, str]:
@@ -103,7 +106,7 @@ def measure(cmd: Sequence[str], cwd: Path, stdout: Path | None = None) -> tuple[
     if code != 0:
         tail = "\n".join(errors.strip().splitlines()[-25:])
         raise BenchError(f"`{' '.join(cmd)}` in {cwd} exited with {code}:\n{tail}")
-    return Measurement(wall, usage.ru_maxrss * 1024), errors
+    return Measurement(wall, usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime), errors
 
 
 def clear_cache(site: Path) -> None:

@@ -17,8 +17,8 @@ import hashlib
 import hmac
 import os
 import stat
-from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 CACHE_FORMAT = 5
 """Version of the files the caches write: a new one ignores what older versions wrote."""
@@ -99,37 +99,33 @@ def _make_key(path: Path) -> bytes | None:
     return _read_key(path)
 
 
-def read_regular(path: Path) -> bytes | None:
-    """The bytes of ``path`` if it is a regular file (never through a symbolic link, never a FIFO); else None."""
-    data = b""
-    for chunk in _regular_chunks(path, -1):  # one chunk, or none for an empty file
-        if chunk is None:
-            return None
-        data = chunk
-    return data
-
-
-def _regular_chunks(path: Path, size: int) -> Iterator[bytes | None]:
-    """The bytes of ``path`` in chunks of ``size`` (all at once: -1) if it is a regular file (never through a
-    symbolic link, never a FIFO); else, or when reading fails, None (last)."""
+def _open_regular(path: Path) -> tuple[BinaryIO, os.stat_result] | None:
+    """``path`` open for reading, with its status, if it is a regular file (never through a symbolic link, never a
+    FIFO); else None."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError:
-        yield None
-        return
+        return None
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            yield None
-            return
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            while chunk := handle.read(size):
-                yield chunk
-                if size < 0:
-                    return
+        status = os.fstat(fd)
+        if stat.S_ISREG(status.st_mode):
+            return os.fdopen(fd, "rb"), status
     except OSError:
-        yield None
-    finally:
-        os.close(fd)
+        pass
+    os.close(fd)
+    return None
+
+
+def read_regular(path: Path) -> bytes | None:
+    """The bytes of ``path`` if it is a regular file (never through a symbolic link, never a FIFO); else None."""
+    opened = _open_regular(path)
+    if opened is None:
+        return None
+    with opened[0] as handle:
+        try:
+            return handle.read()
+        except OSError:
+            return None
 
 
 def _tracked_by_git(path: Path) -> list[str]:
@@ -171,15 +167,23 @@ class CacheFolder:
             signer.update(part)
         return signer
 
-    def file_verifies(self, mac: str, path: Path, *parts: bytes) -> bool:
-        """Whether the regular file ``path`` (read a chunk at a time: exports and catalog.json can be large)
-        hashes, after ``parts``, to ``mac``, as a :meth:`signer` fed with it while it was written."""
+    def file_verifies(self, mac: str, path: Path, *parts: bytes) -> os.stat_result | None:
+        """The status of the regular file ``path``, taken before it was read, if it hashes, after ``parts``, to
+        ``mac``, as a :meth:`signer` fed with it while it was written; else None. Read a megabyte at a time:
+        exports and catalog.json can be large."""
+        opened = _open_regular(path)
+        if opened is None:
+            return None
+        handle, status = opened
         signer = self.signer(*parts)
-        for chunk in _regular_chunks(path, 1 << 20):
-            if chunk is None:
-                return False
-            signer.update(chunk)
-        return hmac.compare_digest(signer.hexdigest().encode(), mac.encode("utf-8", errors="replace"))
+        with handle:
+            try:
+                while chunk := handle.read(1 << 20):
+                    signer.update(chunk)
+            except OSError:
+                return None
+        verifies = hmac.compare_digest(signer.hexdigest().encode(), mac.encode("utf-8", errors="replace"))
+        return status if verifies else None
 
     def verifies(self, mac: bytes | str, *parts: bytes | memoryview) -> bool:
         """Whether ``mac`` (as written by :meth:`mac`: any other bytes simply do not verify) is that of ``parts``."""

@@ -282,7 +282,7 @@ class CatalogSite:
         for (kind, name, _, key), text in zip(jobs, self._run(jobs, workers), strict=True):
             if kind == "export":  # its file in the cache; the text itself when there was no cache folder to hold it
                 if isinstance(text, Path) and key:
-                    self.cache.keep(key)  # just written by this run: not read back to be verified
+                    self.cache.adopt(key, text)  # just written by this run: not read back to be verified
                 self.outputs[name] = text
                 continue
             assert isinstance(text, str)
