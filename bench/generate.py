@@ -96,12 +96,7 @@ PROFILES = Path(__file__).with_name("profiles.yaml")
 """The vocabulary of the generated cards, as data."""
 
 
-def _load_profiles(path: Path = PROFILES) -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return data
-
-
-_VOCABULARY = _load_profiles()
+_VOCABULARY: dict[str, Any] = yaml.safe_load(PROFILES.read_text(encoding="utf-8"))
 
 
 def _metric(spec: dict[str, Any]) -> MetricSpec:

@@ -167,7 +167,7 @@ class CacheFolder:
             signer.update(part)
         return signer
 
-    def file_verifies(self, mac: str, path: Path, *parts: bytes) -> os.stat_result | None:
+    def verify_file(self, mac: str, path: Path, *parts: bytes) -> os.stat_result | None:
         """The status of the regular file ``path``, taken before it was read, if it hashes, after ``parts``, to
         ``mac``, as a :meth:`signer` fed with it while it was written; else None. Read a megabyte at a time:
         exports and catalog.json can be large."""
@@ -182,13 +182,21 @@ class CacheFolder:
                     signer.update(chunk)
             except OSError:
                 return None
-        verifies = hmac.compare_digest(signer.hexdigest().encode(), mac.encode("utf-8", errors="replace"))
-        return status if verifies else None
+        return status if _matches(signer, mac) else None
+
+    def read_verified(self, mac: str, path: Path, *parts: bytes) -> bytes | None:
+        """The bytes of the regular file ``path`` if they hash, after ``parts``, to ``mac``, as in
+        :meth:`verify_file`; else None. Read whole: for a caller that needs them."""
+        body = read_regular(path)
+        if body is None:
+            return None
+        signer = self.signer(*parts)
+        signer.update(body)
+        return body if _matches(signer, mac) else None
 
     def verifies(self, mac: bytes | str, *parts: bytes | memoryview) -> bool:
         """Whether ``mac`` (as written by :meth:`mac`: any other bytes simply do not verify) is that of ``parts``."""
-        given = mac.encode("utf-8", errors="replace") if isinstance(mac, str) else mac
-        return hmac.compare_digest(self.mac(*parts).encode(), given)
+        return _matches(self.signer(*parts), mac)
 
     def subfolder(self, *names: str, create: bool = False) -> Path | None:
         """The real folder ``names`` below this one, made when ``create``; None when absent (and not made).
@@ -220,6 +228,12 @@ class CacheFolder:
     def owns(self, path: Path) -> bool:
         """Whether ``path`` really lies inside this folder (no link on the way leads elsewhere)."""
         return Path(os.path.realpath(path)).is_relative_to(self.path)
+
+
+def _matches(signer: hmac.HMAC, mac: bytes | str) -> bool:
+    """Whether ``mac``, as read from a file (hex: any other bytes simply do not match), is ``signer``'s."""
+    given = mac.encode("utf-8", errors="replace") if isinstance(mac, str) else mac
+    return hmac.compare_digest(signer.hexdigest().encode(), given)
 
 
 def _a_link(path: Path) -> str:

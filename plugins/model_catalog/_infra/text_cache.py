@@ -169,7 +169,7 @@ class TextCache:
     def _verified_file(self, key: str, path: Path, mac: str) -> bool:
         """Whether ``path`` holds what this user's runs stored for ``key`` (read in chunks, never whole)."""
         assert self.cache_folder is not None
-        status = self.cache_folder.file_verifies(mac, path, _FILE_MAC, key.encode())
+        status = self.cache_folder.verify_file(mac, path, _FILE_MAC, key.encode())
         if status is None:
             return False
         self._known_stamps()[path.name] = _stamp(status)  # taken before the file was read: a change since moves it
@@ -215,14 +215,8 @@ class TextCache:
     def _read_verified(self, key: str, path: Path, mac: str) -> bytes | None:
         """The bytes of ``path`` if they are what this user's runs stored for ``key``."""
         assert self.cache_folder is not None
-        body = read_regular(path)
-        if body is None:
-            return None
-        signer = self.cache_folder.signer(_FILE_MAC, key.encode())
-        signer.update(body)
-        if not hmac.compare_digest(signer.hexdigest().encode(), mac.encode("utf-8", errors="replace")):
-            return None
-        if self.remember:
+        body = self.cache_folder.read_verified(mac, path, _FILE_MAC, key.encode())
+        if body is not None and self.remember:  # as in _verified_file
             self._verified.add(path)
         return body
 
