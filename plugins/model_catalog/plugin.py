@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -17,17 +17,24 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import BaseConfigOption, Config, ValidationError
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
+from model_catalog.config.mkdocs_yml import configured_docs_dir
 from model_catalog.config.options import OptionsError, check_value, default_of, from_options, option_fields, takes_none
 from model_catalog.config.settings import ApprovalPolicy, CatalogSettings, SettingsError
 from model_catalog.site.build import BuildError, CatalogBuild, GeneratedFile, SiteConfig
+from model_catalog.site.layout import ASSET_DIR, ASSETS
 from model_catalog.site.reference import expand_markers
+from model_catalog.site.templates import builtin_templates_dir
+from model_catalog.site.unlisted import drop_from_search_index, drop_from_sitemap
 
 log = get_plugin_logger(__name__)
+
+DOCUMENT_TEMPLATE = "model-catalog-document.html"
+"""The bare template of the pages that are a whole document of their own (a model's URL)."""
 
 C = TypeVar("C", bound=Config)
 
@@ -97,6 +104,26 @@ class CatalogConfig(_Options):
     enabled = c.Type(bool, default=True)
 
 
+def _language_folder(config: MkDocsConfig) -> str:
+    """Under mkdocs-static-i18n, the folder of the language being built: it builds the site once per language,
+    each but the default's into a folder named after it. "" for the default language and on other sites."""
+    i18n = config.plugins.get("i18n")
+    current, default = getattr(i18n, "current_language", None), getattr(i18n, "default_language", None)
+    return current if isinstance(current, str) and current != default else ""
+
+
+def _nav_paths(items: Any) -> Iterator[str]:
+    """Every page path the ``nav`` option names."""
+    if isinstance(items, str):
+        yield items
+    elif isinstance(items, dict):
+        for value in items.values():
+            yield from _nav_paths(value)
+    elif isinstance(items, list):
+        for item in items:
+            yield from _nav_paths(item)
+
+
 class ModelCatalogPlugin(BasePlugin[CatalogConfig]):
     """Publishes the cards under ``cards_dir`` as a catalog; fails the build on invalid cards."""
 
@@ -105,10 +132,17 @@ class ModelCatalogPlugin(BasePlugin[CatalogConfig]):
         self.settings: CatalogSettings | None = None
         self.build: CatalogBuild | None = None
         """This build; under `mkdocs serve`, the last one until the next starts from it."""
+        self.edit_root: Path | None = None
+        self.unlisted: list[str] = []
+        """The URLs of this build's catalog pages kept out of the sitemap: the models' URLs, which redirect."""
+        self.unsearchable: set[str] = set()
+        """The URLs of catalog pages kept out of search, of every build since startup: mkdocs-static-i18n merges
+        the search index of each language's build into one after the last."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # MkDocs keeps a plugin with this method from one build to the next of `mkdocs serve`.
         self.command = command
+        self.unsearchable = set()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self.settings = None
@@ -116,14 +150,39 @@ class ModelCatalogPlugin(BasePlugin[CatalogConfig]):
             return None
         options = {key: dict(value) if key == "approvals" else value for key, value in self.config.items()}
         options.pop("enabled", None)
+        config_file = Path(config.config_file_path).resolve()
         try:
-            self.settings = CatalogSettings.from_options(options, Path(config.config_file_path).parent.resolve())
+            self.settings = CatalogSettings.from_options(options, config_file.parent)
         except SettingsError as exc:
             raise PluginError(str(exc)) from None
         for watched in (self.settings.cards_path, self.settings.templates_path, self.settings.schema_extension_path):
-            if watched:
+            if watched and str(watched) not in config.watch:
                 config.watch.append(str(watched))
+        # Edit links are made from the docs folder the repository has, whichever folder a plugin builds from.
+        self.edit_root = configured_docs_dir(config_file) or Path(config.docs_dir)
+        theme_dir = str(builtin_templates_dir() / "theme")
+        if theme_dir not in config.theme.dirs:
+            config.theme.dirs.append(theme_dir)
+        self._refuse_minify_of_assets(config)
         return config
+
+    def _refuse_minify_of_assets(self, config: MkDocsConfig) -> None:
+        """mkdocs-minify-plugin reads the files its ``js_files``/``css_files`` name from docs_dir, where the
+        catalog's assets are not, and renames them under the pages that load them: say so, not crash."""
+        minify = config.plugins.get("minify")
+        if minify is None:
+            return
+        ours = {f"{ASSET_DIR}/{Path(asset).name}" for asset in ASSETS}
+        for option in ("js_files", "css_files"):
+            named = minify.config.get(option) or []
+            listed = sorted(ours.intersection([named] if isinstance(named, str) else named))
+            if listed:
+                raise PluginError(
+                    f"model-catalog: the minify plugin's `{option}` lists {', '.join(listed)}, the catalog's own "
+                    "assets. Remove them from it: minify reads those files from docs_dir, where they are not, and "
+                    "renames them under the catalog pages that load them. They are small and load with the "
+                    "catalog's pages only; minify_html still minifies every page."
+                )
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         """Load, check and render every card before MkDocs cleans the site directory: a failed build leaves the
@@ -131,8 +190,8 @@ class ModelCatalogPlugin(BasePlugin[CatalogConfig]):
         if self.settings is None:
             return
         site = SiteConfig(
-            Path(config.docs_dir), config.use_directory_urls, config.repo_url, config.edit_uri,
-            config.edit_uri_template, bool(config.strict), self.command == "serve",
+            Path(config.docs_dir), self.edit_root or Path(config.docs_dir), config.use_directory_urls,
+            config.repo_url, config.edit_uri, config.edit_uri_template, bool(config.strict), self.command == "serve",
         )  # fmt: skip
         try:
             self.build = CatalogBuild.prepare(self.settings, site, previous=self.build)
@@ -140,14 +199,24 @@ class ModelCatalogPlugin(BasePlugin[CatalogConfig]):
             raise PluginError(str(exc)) from None
         for problem in self.build.problems:
             (log.info if problem.severity == "notice" else log.warning)(str(problem))
-        for url in self.build.assets:
-            target = config.extra_css if url.endswith(".css") else config.extra_javascript
-            if url not in [str(item) for item in target]:
-                target.append(url)
 
-    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+    @event_priority(50)
+    def _add_files_first(self, files: Files, *, config: MkDocsConfig) -> Files:
+        # Before other plugins, which then see the catalog's pages as the site's own (redirects takes them as
+        # targets); but after mkdocs-static-i18n, which keeps only files of docs_dir and makes them anew.
+        return files if "i18n" in config.plugins else self._add_files(files, config)
+
+    @event_priority(-110)
+    def _add_files_after_i18n(self, files: Files, *, config: MkDocsConfig) -> Files:
+        return self._add_files(files, config) if "i18n" in config.plugins else files
+
+    on_files = CombinedEvent(_add_files_first, _add_files_after_i18n)
+
+    def _add_files(self, files: Files, config: MkDocsConfig) -> Files:
         if self.settings is None or self.build is None:
             return files
+        # Each language of a multilingual site has the catalog in its own folder, with its own theme language.
+        folder = _language_folder(config)
 
         def add(generated: GeneratedFile) -> None:
             inclusion = InclusionLevel.UNDEFINED if generated.in_nav else InclusionLevel.NOT_IN_NAV
@@ -155,16 +224,43 @@ class ModelCatalogPlugin(BasePlugin[CatalogConfig]):
                 file = File.generated(config, generated.path, abs_src_path=str(generated.source), inclusion=inclusion)
             else:
                 file = File.generated(config, generated.path, content=generated.content or "", inclusion=inclusion)
-            if generated.edit_uri is not None:
-                file.edit_uri = generated.edit_uri
+            if folder:
+                file.dest_uri = f"{folder}/{file.dest_uri}"
+            if generated.page_source is not None:
+                # What plugins that read a page's source see: the card's YAML file (git-revision-date-localized
+                # dates the page from its history). The page's Markdown is still the content given above.
+                file.abs_src_path = str(generated.page_source)
+                file.generated_by = None
+            file.edit_uri = generated.edit_uri
             files.append(file)
 
-        self.build.add_files(add, taken={file.dest_uri for file in files})
+        own = len(folder) + 1 if folder else 0  # the site's own files of this language, as the catalog names them
+        self.build.add_files(add, taken={file.dest_uri[own:] for file in files})
+        self.unsearchable.update(f"{folder}/{url}" if folder else url for url in self.build.unsearchable)
+        self.unlisted = [f"{folder}/{url}" if folder else url for url in self.build.unlisted]
+        self._hint_at_prefix(files, config)
         return files
 
+    def _hint_at_prefix(self, files: Files, config: MkDocsConfig) -> None:
+        """A ``nav`` entry that ends with the catalog's index but is not it (a mkdocs-monorepo-plugin sub-site
+        names its pages under its alias): say which ``prefix`` would make it the catalog's."""
+        assert self.settings is not None
+        index = f"{self.settings.prefix.strip('/')}/index.md".lstrip("/")
+        for path in _nav_paths(config.nav):
+            if path != index and path.endswith("/" + index) and files.get_file_from_path(path) is None:
+                log.warning(
+                    f"the nav names {path}, which is not a page, while the catalog's index is {index}: to publish "
+                    f"the catalog there, set the model-catalog plugin's `prefix: {path[: -len('/index.md')]}`"
+                )
+
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-        """Expand the reference markers of the site's own docs pages."""
-        if self.build is None or "model-catalog:" not in markdown:
+        """Expand the reference markers of the site's own docs pages; give a whole-document page its bare
+        template."""
+        if self.build is None:
+            return markdown
+        if page.file.src_uri in self.build.whole_documents:
+            page.meta["template"] = DOCUMENT_TEMPLATE
+        if "model-catalog:" not in markdown:
             return markdown
         return expand_markers(markdown, self.build.schema)
 
@@ -180,6 +276,19 @@ class ModelCatalogPlugin(BasePlugin[CatalogConfig]):
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         return self.build.post_page(output, page.file.src_uri) if self.build else output
 
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str | None:
+        if template_name != "sitemap.xml" or self.settings is None:
+            return output_content
+        return drop_from_sitemap(output_content, self.unlisted, config.site_url)
+
+    def _finish(self, *, config: MkDocsConfig) -> None:
         if self.build is not None:
             self.build.finish()
+
+    @event_priority(-200)
+    def _keep_out_of_search(self, *, config: MkDocsConfig) -> None:
+        # Last, once every search plugin (and i18n's merge, and Material's offline copy) has written the index.
+        if self.settings is not None:
+            drop_from_search_index(Path(config.site_dir), self.unsearchable)
+
+    on_post_build = CombinedEvent(_finish, _keep_out_of_search)

@@ -272,13 +272,14 @@
     each(document.querySelectorAll("[data-mc-catalog]"), setup);
   }
 
-  /* Material's navigation.instant swaps pages without a reload; its document$
-   * observable emits for every page, the first one included. */
-  function start() {
-    if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(init);
-    else init();
+  /* The script sits after the catalog in the page's content and starts itself when it runs: on a page loaded
+   * whole, from a server or from file://, and on one that Material's navigation.instant swapped in, which runs
+   * the content's scripts again. It waits for nothing of Material (whose document$ never emits from file://);
+   * setup() starts each catalog once. */
+  if (document.readyState === "loading") {
+    init(); /* what is parsed already */
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
   }
-
-  if (window.document$ || document.readyState !== "loading") start();
-  else document.addEventListener("DOMContentLoaded", start);
 })();

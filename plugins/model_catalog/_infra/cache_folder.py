@@ -20,7 +20,7 @@ import stat
 from pathlib import Path
 from typing import BinaryIO
 
-CACHE_FORMAT = 5
+CACHE_FORMAT = 6
 """Version of the files the caches write: a new one ignores what older versions wrote."""
 KEY_ENV = "MODEL_CATALOG_CACHE_KEY"
 """Environment variable holding the secret (any text), for machines whose home folder does not persist (CI)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import hmac
 import json
@@ -27,6 +28,19 @@ _STAMPS = "stamps"
 _HEX = frozenset("0123456789abcdef")
 
 Stamp = tuple[int, int, int, int, int]
+
+
+@functools.cache
+def _code_stamp() -> str:
+    """The size and time of each module of the package: what is rendered follows from the code too, and an
+    editable install changes it without a new version (60 calls of stat, once per process)."""
+    package = Path(__file__).resolve().parent.parent
+    stamps = []
+    for path in sorted(package.rglob("*.py")):
+        with contextlib.suppress(OSError):
+            info = path.stat()
+            stamps.append(f"{path.relative_to(package)}:{info.st_size}:{info.st_mtime_ns}")
+    return hashlib.sha256("|".join(stamps).encode()).hexdigest()
 
 
 def _stamp(status: os.stat_result) -> Stamp:
@@ -84,7 +98,7 @@ class TextCache:
                 for entry in listing:
                     if entry.is_symlink():
                         folder.subfolder("text", entry.name)  # raises CacheError naming it
-        self.context = hashlib.sha256(f"{CACHE_FORMAT}|{__version__}|{context}".encode()).hexdigest()
+        self.context = hashlib.sha256(f"{CACHE_FORMAT}|{__version__}|{_code_stamp()}|{context}".encode()).hexdigest()
         self.used: set[str] = set()
         self.memory: dict[str, str] = {}
         self.texts: dict[str, str] = {}

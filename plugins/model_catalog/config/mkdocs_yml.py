@@ -185,3 +185,13 @@ def find_settings(config: Path | str | None = None) -> CatalogSettings:
         if Path(name).is_file():
             return read_mkdocs_settings(Path(name))
     return CatalogSettings(base_dir=Path.cwd())
+
+
+def configured_docs_dir(config_file: Path) -> Path | None:
+    """The docs folder ``config_file`` names (MkDocs' default ``docs``), as it is in the repository: before any
+    plugin moves it (mkdocs-monorepo-plugin merges it into a temporary folder). None if the file cannot say."""
+    try:
+        value = load_config_file(config_file).get("docs_dir", "docs")
+    except ConfigFileError:
+        return None
+    return Path(os.path.normpath(config_file.parent / value)) if isinstance(value, str) else None

@@ -30,7 +30,7 @@ from model_catalog.config.settings import CatalogSettings, SettingsError
 from model_catalog.errors import CardError, SchemaError, format_text
 from model_catalog.formats.json_schema import card_json_schema
 from model_catalog.site.html import Compactor, compact_html, find_whole
-from model_catalog.site.layout import CatalogSite, RenderedPage
+from model_catalog.site.layout import CatalogSite, RenderedPage, page_dest
 from model_catalog.site.templates import TemplateProblem, TemplateRenderer
 
 
@@ -43,6 +43,10 @@ class SiteConfig:
     """What the catalog needs to know of the site it is part of, read from the generator's configuration."""
 
     docs_dir: Path
+    """Where the generator reads the site's own pages: a temporary folder under some plugins (monorepo)."""
+    edit_root: Path
+    """The docs folder as the repository has it, which ``edit_uri`` points at: edit links are made from it,
+    never from ``docs_dir``."""
     directory_urls: bool
     repo_url: str | None
     edit_uri: str | None
@@ -71,19 +75,25 @@ class GeneratedFile:
     in_nav: bool = False
     edit_uri: str | None = None
     """For a card's page: the card's YAML file, as the generator's "edit this page" link takes it."""
+    page_source: Path | None = None
+    """For a page: the file it is made from, which other plugins take for its source (dates from git history):
+    a card's YAML file, the latest version's for a model's URL, the cards folder for the index."""
+    whole_document: bool = False
+    """A page whose HTML is a document of its own, not to be wrapped in the theme (a model's URL, a redirect)."""
 
 
 @functools.lru_cache(maxsize=16384)  # one per model folder
-def _relative_folder(folder: str, docs_dir: str) -> str:
-    relative = Path(os.path.relpath(folder, Path(docs_dir).resolve())).as_posix()
+def _relative_folder(folder: str, edit_root: str) -> str:
+    relative = Path(os.path.relpath(folder, Path(edit_root).resolve())).as_posix()
     return "" if relative == "." else relative
 
 
 def docs_relative(card_path: Path, site: SiteConfig) -> str:
-    """A card file's path relative to docs_dir, percent-encoded: MkDocs puts a page's ``edit_uri`` into links as
-    it is, so encoded here, no file name can leave the link's quotes (each folder's computed once)."""
+    """A card file's path relative to the repository's docs folder (``edit_root``), percent-encoded: MkDocs puts
+    a page's ``edit_uri`` into links as it is, so encoded here, no file name can leave the link's quotes (each
+    folder's computed once)."""
     folder, name = os.path.split(card_path)
-    return quote(posixpath.join(_relative_folder(folder, str(site.docs_dir)), name), safe="/")
+    return quote(posixpath.join(_relative_folder(folder, str(site.edit_root)), name), safe="/")
 
 
 def edit_url(card_path: Path, site: SiteConfig) -> str | None:
@@ -110,8 +120,10 @@ class CatalogBuild:
     """Every problem found (errors only under ``mkdocs serve``, which shows them on a page instead of stopping)."""
     rendered: dict[str, RenderedPage]
     """The HTML and sections of each catalog page, by path."""
-    assets: list[str]
-    """Style sheets and scripts every page needs, by URL."""
+    unsearchable: list[str]
+    """The URLs (relative to the site root) of catalog pages that stay out of the site's search."""
+    whole_documents: set[str]
+    """The pages whose HTML is a document of its own (a model's URL): the theme's output is replaced by it."""
     site: CatalogSite | None
     """The laid-out catalog until its files are added; then let go (millions of small objects in a large one)."""
     card_cache: CardCache | None
@@ -181,7 +193,7 @@ class CatalogBuild:
         )
         clash_possible = not catalog_site.prefix or (site.docs_dir / catalog_site.prefix).is_dir()
         for src_uri in catalog_site.pages if clash_possible else ():
-            if (site.docs_dir / src_uri).exists():
+            if src_uri not in catalog_site.redirects and (site.docs_dir / src_uri).exists():
                 raise BuildError(
                     f"{src_uri} in docs_dir has the path of a catalog page; remove it or change the plugin's `prefix`"
                 )
@@ -198,7 +210,8 @@ class CatalogBuild:
         # What only a next build reuses is kept only where one follows: the card cache holds every card's data,
         # which would otherwise stay alive, and be walked by each garbage collection, while MkDocs builds.
         return cls(
-            settings, site, schema, checked.errors, rendered, catalog_site.asset_urls(), catalog_site,
+            settings, site, schema, checked.errors, rendered, catalog_site.unsearchable_urls(),
+            set(catalog_site.redirects), catalog_site,
             checked.cache if site.serving else None, text_cache, renderer, compact,
             catalog_site.made if site.serving else {},
         )  # fmt: skip
@@ -210,11 +223,28 @@ class CatalogBuild:
         if site is None:
             return
         with collector_paused():  # thousands of files, as in prepare
+            cards_folder = self.settings.cards_path
             for page in site.pages.values():
+                card = page.card or site.redirects.get(page.src_uri)
+                if page.kind == "redirect" and page.src_uri[:-3] + ".html" in taken:
+                    # The site has a page of its own at the model's URL: it is that page, not the redirect.
+                    self.rendered.pop(page.src_uri, None)
+                    self.whole_documents.discard(page.src_uri)
+                    self.unsearchable.remove(page_dest(page.src_uri, self.site_config.directory_urls))
+                    continue
                 edit = (
                     docs_relative(page.card.path, self.site_config) if page.card and self.settings.edit_cards else None
                 )
-                add(GeneratedFile(page.src_uri, page.markdown(), in_nav=page.in_nav, edit_uri=edit))
+                add(
+                    GeneratedFile(
+                        page.src_uri,
+                        page.markdown(),
+                        in_nav=page.in_nav,
+                        edit_uri=edit,
+                        page_source=card.path if card else cards_folder,
+                        whole_document=page.kind == "redirect",
+                    )
+                )
             for path, source in [*site.files.items(), *site.outputs.items()]:
                 if path in taken:
                     continue
@@ -223,6 +253,11 @@ class CatalogBuild:
                 else:
                     add(GeneratedFile(path, source))
         self.site = None
+
+    @property
+    def unlisted(self) -> list[str]:
+        """The URLs of the pages that stay out of the sitemap too: the models' URLs, which redirect."""
+        return [page_dest(src_uri, self.site_config.directory_urls) for src_uri in sorted(self.whole_documents)]
 
     def page(self, src_uri: str) -> RenderedPage | None:
         """The rendered catalog page at ``src_uri``; None for pages that are not the catalog's."""
@@ -234,6 +269,8 @@ class CatalogBuild:
         rendered = self.rendered.get(src_uri)
         if rendered is None:
             return output
+        if src_uri in self.whole_documents:  # the theme's page is thrown away (its template is a bare one)
+            return rendered.html
         start = find_whole(output, rendered.html)
         if start < 0:  # another plugin changed the content after us
             return compact_html(output)

@@ -46,7 +46,7 @@ EXPORT_FILES = {"card.json": "json", "huggingface-README.txt": "huggingface", "c
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's: a tenth of the time, where it is built
 
 Job = tuple[str, str, str | None, str | None]
-"""What to make: ``("page", src_uri, edit_url, cache key)``, ``("redirect", path, None, cache key)``
+"""What to make: ``("page", src_uri, edit_url, cache key)``, ``("redirect", src_uri, None, cache key)``
 or ``("export", path, None, cache key)``."""
 
 
@@ -58,12 +58,18 @@ class SitePage:
     """Path as if it were a Markdown file in docs_dir: ``models/x/index.md``."""
     title: str
     kind: str
-    """``index``, ``card`` or ``problems``."""
+    """``index``, ``card``, ``problems`` or ``redirect`` (a model's permanent URL, sending readers on to the latest
+    version: a page, so that links and other plugins can name it, but a whole HTML document of its own)."""
     card: Card | None = None
     is_latest: bool = False
     """The page of the model's latest version: in the site search, with the card's tags."""
     in_nav: bool = False
     meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def searchable(self) -> bool:
+        """Whether the page belongs in the site's search: not older versions, redirects or the problems page."""
+        return not self.meta.get("search", {}).get("exclude")
 
     def markdown(self) -> str:
         """The page's Markdown: front matter only; the body is rendered from templates."""
@@ -136,9 +142,9 @@ class CatalogSite:
         self.cache = cache or TextCache(None, "")
         self.pages: dict[str, SitePage] = {}
         self.files: dict[str, str] = {}
-        """Small files other than pages, by path, for MkDocs to write: the schema, assets, redirects."""
+        """Small files other than pages, by path, for MkDocs to write: the schema and the assets."""
         self.redirects: dict[str, Card] = {}
-        """The file at each model's URL, by path, and the latest version it redirects to (see :meth:`render_all`)."""
+        """The page at each model's URL, by path, and the latest version it redirects to (see :meth:`render_all`)."""
         self.exports: dict[str, tuple[str, Card, str]] = {}
         """Export files by path: the export that writes each, its card and its cache key."""
         self.catalog_json_path = self._path("catalog.json")
@@ -160,7 +166,7 @@ class CatalogSite:
         return page_dest(self.card_src(card), self.directory_urls)
 
     def model_url(self, card: Card) -> str:
-        """The model's permanent URL: not a page, but a redirect to the latest version's page."""
+        """The model's permanent URL: a page that sends readers on to the latest version's page."""
         return page_dest(self._path(card.id, "index.md"), self.directory_urls)
 
     def export_urls(self, card: Card) -> dict[str, str]:
@@ -177,7 +183,11 @@ class CatalogSite:
         for versions in self.catalog.models(include_drafts=self.include_drafts).values():
             latest = versions[0]
             # One page per version, so the latest is built once and its text found once by search.
-            self.redirects[self._path(latest.id, "index.html")] = latest
+            redirect = SitePage(
+                self._path(latest.id, "index.md"), latest.name, "redirect", meta={"search": {"exclude": True}}
+            )
+            self.pages[redirect.src_uri] = redirect
+            self.redirects[redirect.src_uri] = latest
             for card in versions:
                 src = self.card_src(card)
                 if card is latest:
@@ -201,8 +211,24 @@ class CatalogSite:
         key = self.cache.key("export", export, card.fingerprint, os.environ.get("SOURCE_DATE_EPOCH"))
         self.exports[path] = (export, card, key)
 
+    def unsearchable_urls(self) -> list[str]:
+        """The URLs of the pages that stay out of the site's search (see :attr:`SitePage.searchable`)."""
+        return [page_dest(src, self.directory_urls) for src, page in self.pages.items() if not page.searchable]
+
     def asset_urls(self) -> list[str]:
         return [posixpath.join(ASSET_DIR, posixpath.basename(asset)) for asset in ASSETS]
+
+    def _with_assets(self, html: str, href: Callable[[str], str], script: bool) -> str:
+        """A catalog page's body with the catalog's style sheet before it and (on the index, which it filters)
+        its script after it.
+
+        They load with the catalog's pages only, never with the site's other pages. Both sit in the page's
+        content, which Material's instant navigation swaps in and whose scripts it runs again; the script
+        starts itself when it runs, so it works as well from ``file://``, where instant navigation never starts.
+        """
+        urls = {posixpath.splitext(url)[1]: escape(href(url)) for url in self.asset_urls()}
+        css, js = urls[".css"], urls[".js"]
+        return f'<link rel="stylesheet" href="{css}">{html}' + (f'<script src="{js}"></script>' if script else "")
 
     def page_key(self, src_uri: str, edit_url: str | None) -> str | None:
         """What a card page's HTML depends on, hashed; None for pages that are always rendered."""
@@ -264,8 +290,10 @@ class CatalogSite:
             if done is None:
                 jobs.append(("redirect", path, None, redirect_key))
             else:
-                self.files[path] = done.html
+                rendered[path] = done
         for src, page in self.pages.items():
+            if page.kind == "redirect":
+                continue
             url = edit_url(page.card) if page.card else None
             page_key = self.page_key(src, url)
             done = self._reuse(page_key) if page_key else None
@@ -289,10 +317,7 @@ class CatalogSite:
             done = RenderedPage(text, toc_of(text))  # a redirect has no sections
             if key:
                 self.made[key] = done
-            if kind == "page":
-                rendered[name] = done
-            else:
-                self.files[name] = text
+            rendered[name] = done
         self.outputs[self.catalog_json_path] = self._catalog_json()
         self._made_before = {}
         return {src: rendered[src] for src in self.pages}
@@ -315,9 +340,7 @@ class CatalogSite:
         cache, or the text of an export that could not be stored."""
         kind, name, url, key = job
         if kind in ("page", "redirect"):
-            html = (
-                self.render(name, edit_url=url).html if kind == "page" else self.render_redirect(self.redirects[name])
-            )
+            html = self.render(name, edit_url=url).html
             if key:
                 self.cache.put(key, html)
             return html
@@ -384,6 +407,8 @@ class CatalogSite:
         def href(target: str) -> str:
             return relative_href(here, target)
 
+        if page.kind == "redirect":
+            return RenderedPage(self.render_redirect(self.redirects[src_uri]), [])
         if page.kind == "index":
             index = index_view(
                 self.catalog,
@@ -418,5 +443,5 @@ class CatalogSite:
                 review=self.reviews.get(page.card.key),
             )
             html = self.renderer.render("card.html", view=view, card=view.data)
-        html = compact_html(html)
+        html = self._with_assets(compact_html(html), href, script=page.kind == "index")
         return RenderedPage(html, toc_of(html))

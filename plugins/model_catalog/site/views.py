@@ -137,7 +137,7 @@ def card_view(
     latest = versions[0] if versions else card
     banners: list[Banner] = []
     if card.is_draft:
-        banners.append(Banner("draft", "Draft: this card is not reviewed and is not published by `mkdocs build`."))
+        banners.append(Banner("draft", "Draft: this card has not been reviewed or approved. Do not rely on it yet."))
     if card.status == "deprecated":
         banners.append(Banner("warning", f"Deprecated: {card.name} {card.version} should not be used for new work."))
     if card.status == "retired":
