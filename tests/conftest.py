@@ -1,14 +1,19 @@
-"""Fixtures every tier shares: the golden-file switch and the example catalog built once. No browser here: the
-browser tier's own conftest (browser/conftest.py) brings Playwright."""
+"""Fixtures every tier shares: the golden-file switch, the example catalog built once, and one Chromium. Playwright
+is imported only by the browser fixture, so tiers without a browser test never load it."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from helpers import REPO, run
+from helpers import CHROMIUM, CHROMIUM_ARGS, REPO, run
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -27,3 +32,16 @@ def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     done = run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)], REPO)
     assert done.returncode == 0, done.stderr
     return out
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One Chromium for the session, for every tier that drives one (Playwright allows one driver per process)."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run the tests with ./dev test, which installs Debian's chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
