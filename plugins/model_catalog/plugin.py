@@ -112,6 +112,16 @@ def _language_folder(config: MkDocsConfig) -> str:
     return current if isinstance(current, str) and current != default else ""
 
 
+def _search_ignores_exclude(config: MkDocsConfig) -> bool:
+    """Whether a search plugin of the site other than Material's, which honours ``search: exclude``, writes the
+    index (MkDocs' own, as Backstage's techdocs-core installs it): then the index file is mended after it. Reading
+    and writing the index of a large catalog takes seconds, which Material's sites are spared."""
+    return any(
+        name.rpartition("/")[2] == "search" and not type(plugin).__module__.startswith("material.")
+        for name, plugin in config.plugins.items()
+    )
+
+
 def _nav_paths(items: Any) -> Iterator[str]:
     """Every page path the ``nav`` option names."""
     if isinstance(items, str):
@@ -288,7 +298,7 @@ class ModelCatalogPlugin(BasePlugin[CatalogConfig]):
     @event_priority(-200)
     def _keep_out_of_search(self, *, config: MkDocsConfig) -> None:
         # Last, once every search plugin (and i18n's merge, and Material's offline copy) has written the index.
-        if self.settings is not None:
+        if self.settings is not None and _search_ignores_exclude(config):
             drop_from_search_index(Path(config.site_dir), self.unsearchable)
 
     on_post_build = CombinedEvent(_finish, _keep_out_of_search)

@@ -12,13 +12,18 @@ import pytest
 from compat.sites import EDIT_URL, TECHDOCS_BIN, Config, built, catalog_options, edit_link, example_copy
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+@pytest.fixture(scope="module", params=["mkdocs-search", "material-search"])
+def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Built with techdocs-core's default search (MkDocs' own, which ignores ``search: exclude``) and with
+    ``use_material_search: true``."""
     if not (TECHDOCS_BIN / "mkdocs").is_file():
         pytest.fail(f"{TECHDOCS_BIN.parent} is missing: run the tests with ./dev test, which makes it")
+    techdocs: object = (
+        {"techdocs-core": {"use_material_search": True}} if request.param == "material-search" else "techdocs-core"
+    )
 
     def edit(config: Config) -> None:
-        config["plugins"] = ["techdocs-core", {"model-catalog": catalog_options(config)}]
+        config["plugins"] = [techdocs, {"model-catalog": catalog_options(config)}]
 
     return built(example_copy(tmp_path_factory.mktemp("techdocs"), edit), venv_bin=TECHDOCS_BIN)
 

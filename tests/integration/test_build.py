@@ -245,6 +245,9 @@ def test_drafts_are_left_out_of_a_build_unless_asked(tmp_path: Path) -> None:
     assert mkdocs_build(tmp_path).returncode == 0
     draft = (tmp_path / "site" / "models" / "fraud" / "2.0" / "index.html").read_text()
     assert "mc-banner--draft" in draft
+    # Published by this very build: the banner says what is true of the card, not how the site was built.
+    assert "Draft: this card has not been reviewed or approved. Do not rely on it yet." in draft
+    assert "not published" not in draft and "`" not in draft.split("mc-banner--draft", 1)[1].split("</div>", 1)[0]
     assert redirect_target((tmp_path / "site" / "models" / "fraud" / "index.html").read_text()) == "2.0/"
 
 
