@@ -22,15 +22,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, CombinedEvent
 
 
 def instrument(cls: type, seconds: dict[str, float], calls: dict[str, int]) -> None:
     """Wrap every ``on_*`` method ``cls`` defines so that its time adds up in ``seconds``."""
     for name, method in list(vars(cls).items()):
-        if not name.startswith("on_") or not inspect.isfunction(method) or hasattr(BasePlugin, name):
+        if not name.startswith("on_") or hasattr(BasePlugin, name):
             continue
-        setattr(cls, name, _timed(method, name, seconds, calls))
+        if isinstance(method, CombinedEvent):  # several handlers of one event, each with its own priority
+            setattr(cls, name, CombinedEvent(*(_timed(sub, name, seconds, calls) for sub in method.methods)))
+        elif inspect.isfunction(method):
+            setattr(cls, name, _timed(method, name, seconds, calls))
 
 
 def _timed(

@@ -26,7 +26,7 @@ from model_catalog.config.mkdocs_yml import configured_docs_dir
 from model_catalog.config.options import OptionsError, check_value, default_of, from_options, option_fields, takes_none
 from model_catalog.config.settings import ApprovalPolicy, CatalogSettings, SettingsError
 from model_catalog.site.build import BuildError, CatalogBuild, GeneratedFile, SiteConfig
-from model_catalog.site.layout import ASSET_DIR, ASSETS
+from model_catalog.site.layout import ASSET_URLS
 from model_catalog.site.reference import expand_markers
 from model_catalog.site.templates import builtin_templates_dir
 from model_catalog.site.unlisted import drop_from_search_index, drop_from_sitemap
@@ -182,10 +182,9 @@ class ModelCatalogPlugin(BasePlugin[CatalogConfig]):
         minify = config.plugins.get("minify")
         if minify is None:
             return
-        ours = {f"{ASSET_DIR}/{Path(asset).name}" for asset in ASSETS}
         for option in ("js_files", "css_files"):
             named = minify.config.get(option) or []
-            listed = sorted(ours.intersection([named] if isinstance(named, str) else named))
+            listed = sorted(set(ASSET_URLS).intersection([named] if isinstance(named, str) else named))
             if listed:
                 raise PluginError(
                     f"model-catalog: the minify plugin's `{option}` lists {', '.join(listed)}, the catalog's own "

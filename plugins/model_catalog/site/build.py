@@ -78,8 +78,6 @@ class GeneratedFile:
     page_source: Path | None = None
     """For a page: the file it is made from, which other plugins take for its source (dates from git history):
     a card's YAML file, the latest version's for a model's URL, the cards folder for the index."""
-    whole_document: bool = False
-    """A page whose HTML is a document of its own, not to be wrapped in the theme (a model's URL, a redirect)."""
 
 
 @functools.lru_cache(maxsize=16384)  # one per model folder
@@ -242,7 +240,6 @@ class CatalogBuild:
                         in_nav=page.in_nav,
                         edit_uri=edit,
                         page_source=card.path if card else cards_folder,
-                        whole_document=page.kind == "redirect",
                     )
                 )
             for path, source in [*site.files.items(), *site.outputs.items()]:

@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 
 ASSETS = ("assets/catalog.js", "assets/catalog.css")
 ASSET_DIR = "assets/model-catalog"
+ASSET_URLS = tuple(posixpath.join(ASSET_DIR, posixpath.basename(asset)) for asset in ASSETS)
+"""Where the catalog's style sheet and script are published, relative to the site root."""
 EXPORT_FILES = {"card.json": "json", "huggingface-README.txt": "huggingface", "cyclonedx.json": "cyclonedx"}
 """The files published next to each card version's page, by name, and the export that writes them.
 (The Hugging Face card is not named README.md: MkDocs would take it for a page of the site.)"""
@@ -204,8 +206,8 @@ class CatalogSite:
                 self._urls[card.key] = self.card_url(card)
         if self.json_schema:
             self.files[self._path("card.schema.json")] = self.json_schema
-        for asset in ASSETS:
-            self.files[posixpath.join(ASSET_DIR, posixpath.basename(asset))] = self.renderer.asset(asset)
+        for asset, url in zip(ASSETS, ASSET_URLS, strict=True):
+            self.files[url] = self.renderer.asset(asset)
 
     def _queue_export(self, path: str, export: str, card: Card) -> None:
         key = self.cache.key("export", export, card.fingerprint, os.environ.get("SOURCE_DATE_EPOCH"))
@@ -215,9 +217,6 @@ class CatalogSite:
         """The URLs of the pages that stay out of the site's search (see :attr:`SitePage.searchable`)."""
         return [page_dest(src, self.directory_urls) for src, page in self.pages.items() if not page.searchable]
 
-    def asset_urls(self) -> list[str]:
-        return [posixpath.join(ASSET_DIR, posixpath.basename(asset)) for asset in ASSETS]
-
     def _with_assets(self, html: str, href: Callable[[str], str], script: bool) -> str:
         """A catalog page's body with the catalog's style sheet before it and (on the index, which it filters)
         its script after it.
@@ -226,7 +225,7 @@ class CatalogSite:
         content, which Material's instant navigation swaps in and whose scripts it runs again; the script
         starts itself when it runs, so it works as well from ``file://``, where instant navigation never starts.
         """
-        urls = {posixpath.splitext(url)[1]: escape(href(url)) for url in self.asset_urls()}
+        urls = {posixpath.splitext(url)[1]: escape(href(url)) for url in ASSET_URLS}
         css, js = urls[".css"], urls[".js"]
         return f'<link rel="stylesheet" href="{css}">{html}' + (f'<script src="{js}"></script>' if script else "")
 
