@@ -11,6 +11,7 @@ import difflib
 import re
 import subprocess
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -175,23 +176,24 @@ def _existing(cards_dir: Path, model_id: str, version: str) -> Path | None:
     return None
 
 
-def create_model_card(
+@dataclass(frozen=True)
+class PreparedCard:
+    """A card's file checked and ready to be written: where, and its text."""
+
+    path: Path
+    text: str
+
+
+def prepare_model_card(
     model_info: Mapping[str, Any],
     cards_dir: str | Path = "cards",
     *,
     owners: list[dict[str, str]] | None = None,
     overwrite: bool = False,
     schema: CardSchema | None = None,
-) -> Card:
-    """Write a draft card for ``model_info`` to ``cards_dir/<id>/<version>.yaml`` and return it.
-
-    Every section of the format is in the file; what ``model_info`` does not
-    give is an empty key with a one-line prompt. Owners come from
-    ``owners``, ``model_info["owners"]`` or git's user; an existing card for the
-    same (id, version) is never overwritten unless ``overwrite`` is true.
-    Raises ``ValueError`` for unusable input, :class:`CardExistsError`, and
-    :class:`CatalogError` if the result would not validate as a draft.
-    """
+) -> PreparedCard:
+    """The file :func:`create_model_card` would write, checked, and nothing written: so that a command making
+    several cards can refuse them all before writing any. Raises as :func:`create_model_card` does."""
     schema = schema or CardSchema.load()
     data = normalise_model_info(model_info, schema)
     if owners is not None:
@@ -218,8 +220,36 @@ def create_model_card(
     _, errors = validation_for(schema).check(located, display_path(target))
     if errors:
         raise CatalogError(errors)
-    replace_file(target, text.encode("utf-8"))
-    card, errors = read_card(target, validation_for(schema))
-    if card is None:  # pragma: no cover - the text was checked above
+    return PreparedCard(target, text)
+
+
+def write_prepared_card(prepared: PreparedCard, schema: CardSchema | None = None) -> Card:
+    """Write a card :func:`prepare_model_card` made, whole or not at all, and read it back."""
+    schema = schema or CardSchema.load()
+    replace_file(prepared.path, prepared.text.encode("utf-8"))
+    card, errors = read_card(prepared.path, validation_for(schema))
+    if card is None:  # pragma: no cover - the text was checked when it was prepared
         raise CatalogError(errors)
     return card
+
+
+def create_model_card(
+    model_info: Mapping[str, Any],
+    cards_dir: str | Path = "cards",
+    *,
+    owners: list[dict[str, str]] | None = None,
+    overwrite: bool = False,
+    schema: CardSchema | None = None,
+) -> Card:
+    """Write a draft card for ``model_info`` to ``cards_dir/<id>/<version>.yaml`` and return it.
+
+    Every section of the format is in the file; what ``model_info`` does not
+    give is an empty key with a one-line prompt. Owners come from
+    ``owners``, ``model_info["owners"]`` or git's user; an existing card for the
+    same (id, version) is never overwritten unless ``overwrite`` is true.
+    Raises ``ValueError`` for unusable input, :class:`CardExistsError`, and
+    :class:`CatalogError` if the result would not validate as a draft.
+    """
+    schema = schema or CardSchema.load()
+    prepared = prepare_model_card(model_info, cards_dir, owners=owners, overwrite=overwrite, schema=schema)
+    return write_prepared_card(prepared, schema)

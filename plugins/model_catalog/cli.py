@@ -26,11 +26,14 @@ from model_catalog.config.mkdocs_yml import find_settings
 from model_catalog.config.settings import CatalogSettings, SettingsError
 from model_catalog.errors import CatalogError, SchemaError, format_github, format_json, format_text, printable
 from model_catalog.formats import EXPORTERS
+from model_catalog.formats.importing import ImportedDraft
 from model_catalog.formats.json_schema import card_json_schema
 from model_catalog.review.approve import ApprovalRefused, add_approval
 from model_catalog.review.status import status_rows
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+IMPORT_FORMATS = ["huggingface"]
+"""The formats ``import`` reads (formats.IMPORTERS, which the command does not import until it runs)."""
 _SLUG = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
 
 
@@ -144,14 +147,19 @@ def _owners(args: argparse.Namespace) -> list[dict[str, str]]:
     return owners
 
 
-def _create(args: argparse.Namespace, model_info: dict[str, Any]) -> int:
-    settings = _settings(args)
+def _cards_dir(args: argparse.Namespace, settings: CatalogSettings) -> Path:
     cards_dir = Path(args.cards_dir) if args.cards_dir else settings.cards_path
     if args.cards_dir and not cards_dir.is_dir():
         what = "is not a folder" if cards_dir.exists() else "does not exist"
         raise UsageError(f"{args.cards_dir} {what}; give the folder the cards live in (create it first if it is new)")
     if cards_dir.exists() and not cards_dir.is_dir():
         raise UsageError(f"cards_dir {display_path(cards_dir)} is not a folder; fix cards_dir in the configuration")
+    return cards_dir
+
+
+def _create(args: argparse.Namespace, model_info: dict[str, Any]) -> int:
+    settings = _settings(args)
+    cards_dir = _cards_dir(args, settings)
     try:
         card = create_model_card(
             model_info, cards_dir, owners=_owners(args), overwrite=args.force, schema=_schema(settings)
@@ -174,21 +182,85 @@ def cmd_new(args: argparse.Namespace) -> int:
     )
 
 
-def cmd_import(args: argparse.Namespace) -> int:
-    from model_catalog.formats.huggingface.importer import from_huggingface
+def _read_drafts(args: argparse.Namespace) -> list[ImportedDraft]:
+    """The drafts in every source given, by the importer of the format named; refused whole on any problem."""
+    from model_catalog.formats import IMPORTERS
+    from model_catalog.formats.importing import ImportRefused
 
-    try:
-        text = Path(args.file).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{args.file}: cannot read: {exc}") from None
-    data, notes = from_huggingface(text)
-    for key in ("id", "version", "name"):
-        if getattr(args, key, None):
-            data[key] = getattr(args, key)
-    status = _create(args, data)
-    for note in notes:
-        print(f"note: {note}", file=sys.stderr)
-    return status
+    importer = IMPORTERS[args.source_format]
+    drafts: list[ImportedDraft] = []
+    problems: list[str] = []
+    for name in args.sources:
+        try:
+            text = Path(name).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(f"{name}: cannot read: {getattr(exc, 'strerror', None) or exc}")
+            continue
+        try:
+            drafts.extend(importer(text, name))
+        except ImportRefused as exc:
+            problems.append(str(exc))
+    if problems:
+        raise UsageError("nothing imported:\n" + "\n".join(problems))
+    return drafts
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from model_catalog.authoring import prepare_model_card, write_prepared_card
+    from model_catalog.formats.importing import assign_ids
+
+    drafts = _read_drafts(args)
+    given = {key: getattr(args, key) for key in ("id", "name", "version") if getattr(args, key, None)}
+    if given and len(drafts) != 1:
+        raise UsageError(f"--{next(iter(given))} names one card, and the sources hold {len(drafts)}; leave it out")
+    for draft in drafts:
+        draft.data.update(given)
+    collisions = assign_ids(drafts)
+    if collisions:
+        raise UsageError("nothing imported, the ids collide:\n" + "\n".join(collisions))
+    settings = _settings(args)
+    cards_dir = _cards_dir(args, settings)
+    schema, owners = _schema(settings), _owners(args)
+    prepared, problems = [], []
+    for draft in drafts:
+        try:
+            prepared.append(
+                prepare_model_card(draft.data, cards_dir, owners=owners, overwrite=args.force, schema=schema)
+            )
+        except (ValueError, CardExistsError) as exc:
+            problems.append(f"{draft.source}: {exc}")
+        except CatalogError as exc:
+            problems.append(f"{draft.source}: the draft would not validate:\n" + format_text(exc.errors))
+    if problems:
+        raise UsageError("nothing imported:\n" + "\n".join(problems))
+    if len({card.path.resolve() for card in prepared}) != len(prepared):
+        raise UsageError("nothing imported: two of the sources make the same card file; import them one by one")
+    written = [write_prepared_card(card, schema) for card in prepared]
+    if args.format == "json":
+        print(
+            json.dumps(
+                [
+                    {
+                        "source": draft.source,
+                        "card": display_path(card.path),
+                        "id": card.id,
+                        "version": card.version,
+                        "report": [placement.as_json() for placement in draft.report],
+                    }
+                    for draft, card in zip(drafts, written, strict=True)
+                ],
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return EXIT_OK
+    for draft, card in zip(drafts, written, strict=True):
+        print(display_path(card.path))
+        for placement in draft.report:
+            where = f" -> {placement.target}" if placement.target else ""
+            reason = f": {placement.reason}" if placement.reason else ""
+            print(f"{draft.source}: {placement.source}: {placement.outcome}{where}{reason}", file=sys.stderr)
+    return EXIT_OK
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -278,12 +350,15 @@ def build_parser() -> argparse.ArgumentParser:
     _add_creation_options(new)
     new.set_defaults(handler=cmd_new)
 
-    importer = commands.add_parser("import", help="turn another tool's model card into a draft card")
-    importer.add_argument("source_format", choices=["huggingface"], metavar="FORMAT", help="huggingface")
-    importer.add_argument("file", help="the model card to import (a Hugging Face README.md)")
-    importer.add_argument("--id", help="the model's id (default: from its name)")
-    importer.add_argument("--name", help="the model's name (default: from the card)")
-    importer.add_argument("--version", help="the model version (default: from the card, else 0.1.0)")
+    importer = commands.add_parser("import", help="turn other tools' model cards into draft cards")
+    importer.add_argument("source_format", choices=IMPORT_FORMATS, metavar="FORMAT", help=", ".join(IMPORT_FORMATS))
+    importer.add_argument("sources", nargs="+", metavar="FILE", help="the files to import (all or none are)")
+    importer.add_argument("--id", help="the model's id, for one card (default: from the repository id or name)")
+    importer.add_argument("--name", help="the model's name, for one card (default: from the source)")
+    importer.add_argument("--version", help="the model version, for one card (default: from the source, else 0.1.0)")
+    importer.add_argument(
+        "--format", choices=["text", "json"], default="text", help="the import report: text (stderr) or json (stdout)"
+    )
     _add_creation_options(importer, out="--out")
     importer.set_defaults(handler=cmd_import)
 

@@ -1,6 +1,7 @@
 """The formats cards are exported to and imported from, one module or sub-package each.
 
-:data:`EXPORTERS` maps each export format's name to the function that writes it.
+:data:`EXPORTERS` maps each export format's name to the function that writes it; :data:`IMPORTERS` each import
+format's name to the function that reads a file of it (see ``importing.py``). Each is imported when it is used.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from collections.abc import Callable
 
 from model_catalog.cards.model import Card
 from model_catalog.formats.catalog_json import card_json, dumps
+from model_catalog.formats.importing import ImportedDraft, Importer
 
 
 def _huggingface(card: Card) -> str:
@@ -25,3 +27,13 @@ def _cyclonedx(card: Card) -> str:
 
 EXPORTERS: dict[str, Callable[[Card], str]] = {"json": card_json, "huggingface": _huggingface, "cyclonedx": _cyclonedx}
 """Export formats by name: each turns a card into the text of a file."""
+
+
+def _import_huggingface(text: str, name: str) -> list[ImportedDraft]:
+    from model_catalog.formats.huggingface.importer import import_huggingface
+
+    return import_huggingface(text, name)
+
+
+IMPORTERS: dict[str, Importer] = {"huggingface": _import_huggingface}
+"""Import formats of files by name: each reads a file's text into the drafts it holds."""

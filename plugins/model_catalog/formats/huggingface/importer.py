@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -44,10 +45,22 @@ from model_catalog.formats.huggingface.values import (
     url_value,
     whole_number,
 )
+from model_catalog.formats.importing import ImportedDraft, refuse_other_format
 
 _FRONT_MATTER = re.compile(r"\A\s*---[ \t]*\n(?:(.*?)\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
 
 _MITIGATION = re.compile(r"^[*_]*mitigation[*_]*\s*:[*_]*\s*(.*)$", re.IGNORECASE)
+
+
+def import_huggingface(text: str, name: str) -> list[ImportedDraft]:
+    """The draft in a Hub README.md, for ``model-catalog import huggingface``; a file of another format is
+    refused, naming the importer that reads it."""
+    refuse_other_format(text, name, "huggingface")
+    data, notes = from_huggingface(text)
+    draft = ImportedDraft(data, name, id_hints=[str(data.pop("id", "")), str(data.get("name", "")), Path(name).stem])
+    for note in notes:
+        draft.place(note, "kept", "description", "no field of the card holds it")
+    return [draft]
 
 
 def from_huggingface(text: str) -> tuple[Data, list[str]]:
