@@ -256,11 +256,25 @@ def cmd_import(args: argparse.Namespace) -> int:
         return EXIT_OK
     for draft, card in zip(drafts, written, strict=True):
         print(display_path(card.path))
-        for placement in draft.report:
-            where = f" -> {placement.target}" if placement.target else ""
-            reason = f": {placement.reason}" if placement.reason else ""
-            print(f"{draft.source}: {placement.source}: {placement.outcome}{where}{reason}", file=sys.stderr)
+        print(_report_text(draft, display_path(card.path)), file=sys.stderr)
     return EXIT_OK
+
+
+def _report_text(draft: ImportedDraft, path: str) -> str:
+    """A draft's import report for people: the counts, then what was not mapped to a field (the rest is in
+    ``--format json``)."""
+    counts = Counter(placement.outcome for placement in draft.report)
+    lines = [
+        f"{draft.source} -> {path}: {counts['mapped']} mapped to fields, {counts['kept']} kept as text, "
+        f"{counts['dropped']} dropped"
+    ]
+    for placement in draft.report:
+        if placement.outcome == "mapped":
+            continue
+        where = f" -> {placement.target}" if placement.target else ""
+        reason = f" ({placement.reason})" if placement.reason else ""
+        lines.append(f"  {placement.outcome}: {placement.source}{where}{reason}")
+    return "\n".join(lines)
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -59,3 +59,35 @@ def test_pre_commit_hook_runs_the_validate_command() -> None:
     hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
     assert hooks[0]["id"] == "model-catalog-validate" and hooks[0]["entry"] == "model-catalog validate"
     assert hooks[0]["language"] == "python"
+
+
+def test_import_of_many_files_is_all_or_nothing_with_a_report(tmp_path: Path) -> None:
+    write_site(tmp_path)
+    (tmp_path / "cards").mkdir()
+    sources = sorted((REPO / "tests" / "data" / "huggingface").glob("*.md"))
+    copies = [tmp_path / f"{index}.md" for index in range(len(sources))]
+    for source, copy in zip(sources, copies, strict=True):
+        copy.write_bytes(source.read_bytes())
+    owner = ["--owner", "Ada Lovelace <ada@example.com>", "--out", "cards"]
+    (tmp_path / "bom.json").write_text('{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": []}')
+    refused = run_cli("import", "huggingface", *map(str, copies), "bom.json", *owner, cwd=tmp_path)
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert (
+        "bom.json: this is a CycloneDX BOM file" in refused.stderr
+        and "model-catalog import cyclonedx" in refused.stderr
+    )
+    assert not list((tmp_path / "cards").rglob("*.yaml"))  # nothing written, though the others were fine
+
+    twice = run_cli("import", "huggingface", str(copies[0]), str(copies[0]), *owner, cwd=tmp_path)
+    assert twice.returncode == 2 and "the same card as" in twice.stderr
+    assert not list((tmp_path / "cards").rglob("*.yaml"))
+
+    done = run_cli("import", "huggingface", *map(str, copies), "--format", "json", *owner, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert [entry["source"] for entry in report] == list(map(str, copies))
+    assert len({(entry["id"], entry["version"]) for entry in report}) == len(copies)
+    for entry in report:
+        assert (tmp_path / entry["card"]).is_file()
+        assert entry["report"] and all(place["outcome"] in ("mapped", "kept", "dropped") for place in entry["report"])
+    assert run_cli("validate", cwd=tmp_path).returncode == 0

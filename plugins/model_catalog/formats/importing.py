@@ -82,6 +82,10 @@ def assign_ids(drafts: Iterable[ImportedDraft], taken: Iterable[tuple[str, str]]
             continue
         version = str(draft.data.get("version"))
         candidates = [slug for slug in (id_slug(hint) for hint in draft.id_hints) if slug]
+        twin = next((other for other in drafts[:index] if other.data == draft.data), None)
+        if twin is not None:  # the same card twice: another id would make two models of one
+            problems.append(f"{draft.source}: the same card as {twin.source}; import it once")
+            continue
         for candidate in candidates:
             if (candidate, version) not in used:
                 chosen[index] = candidate
