@@ -43,8 +43,11 @@ _Dumper.add_representer(str, _represent_str)
 
 def _dump(value: Any, indent: str) -> str:
     """``value`` as the YAML that follows ``key:``: inline for scalars, an indented block otherwise."""
+    # A scalar is put after its key at any depth: wrapped, its next lines would lack that depth's indentation
+    # (and the file would not parse). Blocks are indented whole below, wrapped lines with them.
+    width = 100 if isinstance(value, (dict, list)) else float("inf")
     text = yaml.dump(
-        value, Dumper=_Dumper, default_flow_style=False, sort_keys=False, allow_unicode=True, width=100, indent=2
+        value, Dumper=_Dumper, default_flow_style=False, sort_keys=False, allow_unicode=True, width=width, indent=2
     )
     if isinstance(value, (dict, list)) and value:
         lines = text.rstrip("\n").split("\n")

@@ -65,6 +65,14 @@ def test_create_model_card_takes_the_list_form_and_other_fields(tmp_path: Path) 
     assert card.data["description"] == "Scores payments.\n\nTrained on **2024** data."
 
 
+def test_long_single_line_values_at_any_depth_are_written_whole(tmp_path: Path) -> None:
+    long = " ".join(["tabular features: amount (double), country (string), merchant category (string)"] * 3)
+    info = {"name": "Fraud", "model_details": {"input_format": long, "output_format": long[:150]}, "summary": long}
+    card = create_model_card(info, tmp_path, owners=OWNERS)  # read back and validated: it parses
+    assert card.data["model_details"]["input_format"] == long and card.data["summary"] == long
+    assert long in card.path.read_text()  # one line, not wrapped
+
+
 def test_create_model_card_refuses_to_overwrite_unless_asked(tmp_path: Path) -> None:
     first = create_model_card(GETTING_STARTED, tmp_path, owners=OWNERS)
     first.path.write_text(first.path.read_text().replace("summary:", "summary: Hand-written summary."))

@@ -51,6 +51,7 @@ def test_ids_already_in_the_catalog_are_avoided() -> None:
         ('{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": []}', "cyclonedx"),
         ('{"model_details": {"name": "x"}, "considerations": {}}', "mct"),
         ('model_details {\n  name: "x"\n}\n', "mct"),
+        ('# proto-file: model_card.proto\n# proto-message: ModelCard\n\nmodel_details: {\n  name: "x"\n}\n', "mct"),
         ('{"something": "else"}', None),
         ("{not json", None),
     ],

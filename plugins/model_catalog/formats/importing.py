@@ -128,7 +128,11 @@ def sniff_format(text: str) -> str | None:
             if {"model_details", "quantitative_analysis", "considerations"} & set(value):
                 return "mct"
         return None
-    if re.match(r"(model_details|quantitative_analysis|considerations|schema_version)\s*\{", stripped):
+    # Protobuf text format of MCT's ModelCard message, after any comment lines: `model_details {` or `... : {`.
+    body = re.sub(r"\A(?:[ \t]*#[^\n]*\n|\s+)*", "", stripped)
+    if re.match(
+        r"(model_details|model_parameters|quantitative_analysis|considerations|schema_version)\s*:?\s*[{<]", body
+    ):
         return "mct"
     return "huggingface"
 
