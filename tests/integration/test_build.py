@@ -429,3 +429,13 @@ def test_an_override_extends_a_builtin_template_and_changes_one_block(tmp_path: 
     assert 'id="owners"' not in html and 'id="approvals"' in after  # an empty block removes its section
     index = (tmp_path / "site" / "models" / "index.html").read_text()
     assert '<p class="mc-intro">Ask #ml-catalog.</p>' in index and "data-mc-table" in index
+
+
+def test_an_imported_cards_languages_are_among_its_facts(tmp_path: Path) -> None:
+    text = card(status="draft").replace("task:", "languages: [en, fr]\ntask:", 1)
+    assert "languages:" in text
+    write_site(tmp_path, {"fraud/1.0.yaml": text}, plugin_options="cards_dir: cards\nshow_drafts: true")
+    done = mkdocs_build(tmp_path, "--strict")
+    assert done.returncode == 0, done.stderr
+    html = (tmp_path / "site" / "models" / "fraud" / "1.0" / "index.html").read_text()
+    assert "<dt>Languages</dt><dd>en, fr</dd>" in html

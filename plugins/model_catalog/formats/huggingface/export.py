@@ -8,7 +8,6 @@ card; the reverse is :mod:`model_catalog.formats.huggingface.importer`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -16,29 +15,28 @@ import yaml
 
 from model_catalog.cards.model import Card
 from model_catalog.cards.values import plain
+from model_catalog.formats.huggingface.blocks import demote, parse, split_at_heading
+from model_catalog.formats.huggingface.frontmatter import grams, kilograms
 from model_catalog.formats.huggingface.hub import (
-    HUB_LICENSES,
     HUB_TASKS,
-    LANGUAGE_TAGS,
     PLACEHOLDER,
     RESULT_COLUMNS,
-    UNSPECIFIED,
     Data,
     card_schema,
-    slug_of,
+    hub_license,
     unique,
 )
 from model_catalog.formats.huggingface.markdown import (
     bullet,
     code_block,
-    demote,
     destination,
     email_text,
-    ends_in_list,
     escaped,
     number_text,
     table_cell,
 )
+from model_catalog.formats.huggingface.results import index_for_export
+from model_catalog.formats.huggingface.values import hub_license_to_spdx, number_value
 
 _Dumper: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 """libyaml's emitter when PyYAML has it: the pure-Python one is most of an export's cost."""
@@ -52,53 +50,73 @@ def to_huggingface(card: Card) -> str:
 
 
 def _front_matter(data: Data) -> Data:
-    """The Hub metadata of a card (its data as plain values)."""
+    """The Hub metadata of a card (its data as plain values): its fields, and the Hub's own facts it keeps in
+    ``huggingface`` while the fields still say the same."""
+    hub = data.get("huggingface", {})
     meta: Data = {}
-    languages = _languages(data)
-    if languages:
-        meta["language"] = languages
-    meta.update(_hub_license(data.get("license")))
-    base_model = data.get("model_details", {}).get("base_model")
+    if data.get("languages"):
+        meta["language"] = list(data["languages"])
+    meta.update(_license(data))
+    for key in ("library_name",):
+        if hub.get(key):
+            meta[key] = hub[key]
+    base_model = hub.get("base_model") or str(data.get("model_details", {}).get("base_model", "")).partition("@")[0]
     if base_model:
-        meta["base_model"] = str(base_model).partition("@")[0]
-    if data.get("task") in HUB_TASKS:
+        meta["base_model"] = base_model
+    if hub.get("base_model_relation"):
+        meta["base_model_relation"] = hub["base_model_relation"]
+    if hub.get("pipeline_tag"):
+        meta["pipeline_tag"] = hub["pipeline_tag"]
+    elif data.get("task") in HUB_TASKS:
         meta["pipeline_tag"] = data["task"]
     if data.get("tags"):
         meta["tags"] = list(data["tags"])
-    datasets = unique(entry["name"] for entry in [*data.get("training_data", []), *data.get("evaluation_data", [])])
-    if datasets:
-        meta["datasets"] = datasets
-    if data.get("metrics"):
-        meta["model-index"] = [{"name": data["name"], "results": _hub_results(data)}]
+    if hub.get("datasets"):
+        meta["datasets"] = list(hub["datasets"])
+    emissions = _emissions(data)
+    if emissions is not None:
+        meta["co2_eq_emissions"] = emissions
+    index = index_for_export(data)
+    if index:
+        meta["model-index"] = index
     return meta
 
 
-def _languages(data: Data) -> list[str]:
-    return unique(LANGUAGE_TAGS[tag.lower()] for tag in data.get("tags", []) if tag.lower() in LANGUAGE_TAGS)
+def _license(data: Data) -> Data:
+    """``license`` (with ``license_name`` and ``license_link``): the Hub's own id while it names the card's
+    license (or the card names none), else the card's license as the Hub writes it."""
+    hub = data.get("huggingface", {})
+    license = data.get("license")
+    own = hub.get("license")
+    if own and (
+        license is None or (isinstance(own, str) and hub_license_to_spdx(own, hub.get("license_name")) == license)
+    ):
+        meta: Data = {"license": own, **({"license_name": hub["license_name"]} if hub.get("license_name") else {})}
+    else:
+        meta = hub_license(license)
+    if hub.get("license_link") and (not own or meta.get("license") == own):
+        meta["license_link"] = hub["license_link"]
+    return meta
 
 
-def _hub_license(license: str | None) -> Data:
-    """``apache-2.0`` where the Hub knows the SPDX id; ``other`` with a ``license_name`` otherwise."""
-    if not license:
-        return {}
-    if license.lower() in HUB_LICENSES:
-        return {"license": license.lower()}
-    return {"license": "other", "license_name": re.sub(r"[^a-z0-9.]+", "-", license.lower()).strip("-")}
-
-
-def _hub_results(data: Data) -> list[Data]:
-    """``model-index`` results, one per data set, so each card metric is one Hub eval result."""
-    groups: dict[str, list[Data]] = {}
-    for metric in data.get("metrics", []):
-        entry = {"type": metric["name"], "value": metric["value"]}
-        if metric.get("slice"):
-            entry["name"] = f"{metric['name']} ({metric['slice']})"
-        groups.setdefault(metric.get("dataset") or UNSPECIFIED, []).append(entry)
-    task = data.get("task") or "other"
-    return [
-        {"task": {"type": task}, "dataset": {"name": name, "type": slug_of(name) or UNSPECIFIED}, "metrics": metrics}
-        for name, metrics in groups.items()
-    ]
+def _emissions(data: Data) -> Any:
+    """``co2_eq_emissions`` as the Hub card gave it, with what ``environmental_impact`` now says instead."""
+    record = data.get("huggingface", {}).get("co2_eq_emissions")
+    if record is None:
+        return None
+    impact = data.get("environmental_impact", {})
+    kg = impact.get("co2_eq_kg")
+    given = number_value(record.get("emissions") if isinstance(record, dict) else record)
+    same = given is not None and kg is not None and kilograms(given) == kg
+    if not isinstance(record, dict):
+        return record if same or kg is None else grams(kg)
+    record = dict(record)
+    if kg is not None and not same:
+        record["emissions"] = grams(kg)
+    for key, field in (("hardware_used", "hardware"), ("geographical_location", "region")):
+        if impact.get(field) and str(record.get(key, "")).strip() != impact[field]:
+            record[key] = impact[field]
+    return record
 
 
 def _body(data: Data) -> str:
@@ -126,7 +144,7 @@ def _details_part(data: Data) -> list[str]:
         [
             ("Developed by", _developers(data)),
             ("Model type", details.get("architecture")),
-            ("Language(s) (NLP)", ", ".join(_languages(data))),
+            ("Language(s) (NLP)", ", ".join(data.get("languages", []))),
             ("License", data.get("license")),
             ("Finetuned from model", details.get("base_model")),
             ("Task", data.get("task")),
@@ -140,14 +158,15 @@ def _details_part(data: Data) -> list[str]:
     )
     sources = _facts([("Repository", details.get("repository")), ("Paper", details.get("paper"))])
     links = "\n".join(f"- [{escaped(link['title'])}]({destination(link['url'])})" for link in data.get("links", []))
-    description = demote(data.get("description", ""))
-    separator = "<!-- Model facts -->" if facts and ends_in_list(description) else ""
+    prose, sections = split_at_heading(demote(data.get("description", "").strip("\n").rstrip()))
+    separator = "<!-- Model facts -->" if facts and _ends_in_list(prose) else ""
     return [
         "## Model Details",
         "### Model Description",
-        description or PLACEHOLDER,
+        prose or ("" if facts or sections else PLACEHOLDER),
         separator,
         facts,
+        sections,
         "### Model Sources",
         "\n".join(part for part in (sources, links) if part) or PLACEHOLDER,
     ]
@@ -249,12 +268,16 @@ def _technical_part(data: Data) -> list[str]:
 
 
 def _citation_part(data: Data) -> list[str]:
+    """The citation: its BibTeX (from the first line starting with ``@``) in a code block, text before it as text."""
     citation = str(data.get("model_details", {}).get("citation", "")).strip()
     if not citation:
         return ["## Citation", PLACEHOLDER]
-    if citation.startswith("@"):
-        return ["## Citation", "**BibTeX:**", code_block(citation, "bibtex")]
-    return ["## Citation", escaped(citation, block=True)]
+    text, bibtex = ("", citation) if citation.startswith("@") else citation.partition("\n\n@")[::2]
+    if text and bibtex:
+        bibtex = "@" + bibtex
+    if not bibtex:
+        return ["## Citation", escaped(citation, block=True)]
+    return ["## Citation", escaped(text, block=True) if text else "", "**BibTeX:**", code_block(bibtex, "bibtex")]
 
 
 def _more_information_part(data: Data) -> list[str]:
@@ -310,6 +333,12 @@ def _results_table(metrics: list[Data]) -> str:
             )
         )
     return "\n".join("| " + " | ".join(table_cell(value) for value in row) + " |" for row in rows)
+
+
+def _ends_in_list(markdown: str) -> bool:
+    """Whether a list ends the text, which a list of facts written after it would continue."""
+    top = [token for token in parse(markdown) if token.level == 0 and token.nesting != -1]
+    return bool(top) and top[-1].type in ("bullet_list_open", "ordered_list_open")
 
 
 def _developers(data: Data) -> str:

@@ -1,5 +1,5 @@
-"""What the Hugging Face Hub's card format fixes: its task and licence ids, language tags, the default
-template's text, and the names both directions share."""
+"""What the Hugging Face Hub's card format fixes: its task and licence ids, the metrics for which less is better,
+the default template's text, and the names both directions share."""
 
 from __future__ import annotations
 
@@ -143,32 +143,52 @@ HUB_LICENSES = frozenset(
 )
 """License ids the Hub accepts in ``license:`` that are also SPDX identifiers; others become ``other``."""
 
-LANGUAGE_TAGS = {
-    "english": "en",
-    "german": "de",
-    "french": "fr",
-    "spanish": "es",
-    "italian": "it",
-    "dutch": "nl",
-    "polish": "pl",
-    "portuguese": "pt",
-    "swedish": "sv",
-    "danish": "da",
-    "finnish": "fi",
-    "czech": "cs",
-    "japanese": "ja",
-    "chinese": "zh",
-    "korean": "ko",
-    "arabic": "ar",
-    "multilingual": "multilingual",
-}
-"""Tags that name a language outright; cards have no language field, so these are the only honest source."""
+LOWER_IS_BETTER = frozenset(
+    {
+        "wer",
+        "cer",
+        "ter",
+        "loss",
+        "eval_loss",
+        "validation_loss",
+        "test_loss",
+        "perplexity",
+        "ppl",
+        "mae",
+        "mse",
+        "rmse",
+        "mape",
+        "smape",
+        "log_loss",
+        "logloss",
+        "brier_score",
+        "error_rate",
+        "error",
+        "fid",
+        "kid",
+        "lpips",
+        "eer",
+        "der",
+        "false_positive_rate",
+        "false_negative_rate",
+        "latency",
+        "latency_p50",
+        "latency_p95",
+        "latency_p99",
+        "bits_per_byte",
+        "bpb",
+        "bpc",
+        "hamming_loss",
+    }
+)
+"""Metrics (the Hub's metric types) for which a smaller value is better: an import sets ``higher_is_better: false``."""
 
 PLACEHOLDER = "[More Information Needed]"
 
 UNSPECIFIED = "unspecified"
 
-IMPORTED_HEADING = "### Imported from the Hugging Face card"
+IMPORTED_HEADING = "#### Imported from the Hugging Face card"
+"""Above what an import keeps in the description; at level 4, where an export's Model Description puts it."""
 
 RESULT_COLUMNS = ("Metric", "Dataset", "Slice", "Value", "Unit", "Confidence interval", "Threshold", "Higher is better")
 
@@ -178,6 +198,16 @@ TEMPLATE_BOILERPLATE = (
     "use the code below to get started with the model",
 )
 """Sentences the Hub's template writes whatever the model; they carry no information."""
+
+
+def hub_license(license: str | None) -> Data:
+    """A card's license as the Hub writes it: ``apache-2.0`` where the Hub knows the SPDX id, ``other`` with a
+    ``license_name`` otherwise."""
+    if not license:
+        return {}
+    if license.lower() in HUB_LICENSES:
+        return {"license": license.lower()}
+    return {"license": "other", "license_name": re.sub(r"[^a-z0-9.]+", "-", license.lower()).strip("-")}
 
 
 def unique(values: Iterable[str]) -> list[str]:

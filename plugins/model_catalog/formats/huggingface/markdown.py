@@ -1,19 +1,12 @@
-"""Markdown as the Hub's cards are written: read into sections, blocks and labelled items (import), and plain
-text escaped, lists, fences and tables written (export)."""
+"""Markdown in small pieces: plain text escaped, lists, fences and links written (export), and the labels,
+links and escapes of single lines read (import). Blocks and sections are read by ``blocks.py``."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from model_catalog.formats.huggingface.hub import TEMPLATE_BOILERPLATE
-
-_ATX = re.compile(r"^( {0,3})(#{1,6})(?=[ \t]|$)")
-
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
-
-_ITEM = re.compile(r"^( *)(?:[-*+]|\d{1,9}[.)])(?:[ \t]+(.*))?$")
 
 
 def bullet(text: str, indent: str = "") -> str:
@@ -27,39 +20,6 @@ def code_block(text: str, language: str) -> str:
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * max(3, longest + 1)
     return f"{fence}{language}\n{text.rstrip()}\n{fence}"
-
-
-def demote(markdown: str) -> str:
-    """The description with its headings moved below ``### Model Description`` so they stay inside it."""
-    lines = markdown.strip().splitlines()
-    prose = _unfenced(lines)
-    levels = [len(match.group(2)) for index in prose if (match := _ATX.match(lines[index]))]
-    shift = max(0, 4 - min(levels, default=4))
-
-    def deeper(match: re.Match[str]) -> str:
-        return match.group(1) + "#" * min(6, len(match.group(2)) + shift)
-
-    return "\n".join(_ATX.sub(deeper, line) if shift and index in prose else line for index, line in enumerate(lines))
-
-
-def _unfenced(lines: list[str]) -> set[int]:
-    """Indexes of the lines outside fenced code blocks."""
-    found, fence = set(), ""
-    for index, line in enumerate(lines):
-        opened = _FENCE.match(line)
-        if fence:
-            if opened and opened.group(1).startswith(fence) and not opened.group(2).strip():
-                fence = ""
-        elif opened:
-            fence = opened.group(1)
-        else:
-            found.add(index)
-    return found
-
-
-def ends_in_list(markdown: str) -> bool:
-    lines = [line for line in markdown.splitlines() if line.strip()]
-    return bool(lines) and bool(_ITEM.match(lines[-1]) or lines[-1].startswith((" ", "\t")))
 
 
 def table_cell(value: Any) -> str:
@@ -116,146 +76,9 @@ def number_text(value: Any) -> str:
     return repr(value) if isinstance(value, float) else str(value)
 
 
-_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
-
-COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-
-_LABEL_LINE = re.compile(r"^\*\*([^*]+?)(?::\*\*|\*\*:)$")
-
-_LABELLED = re.compile(r"^\*\*(?P<label>[^*]+?)\*\*(?P<rest>.*)$")
+_LABELLED = re.compile(r"^\*\*(?P<label>[^*]+?)\*\*(?P<rest>.*)$", re.DOTALL)
 
 MD_LINK = re.compile(r"^\[(?P<text>(?:\\.|[^\]\\])*)\]\((?P<url>\S+?)\)$")
-
-
-@dataclass
-class Section:
-    level: int
-    title: str
-    lines: list[str] = field(default_factory=list)
-    children: list[Section] = field(default_factory=list)
-
-
-@dataclass
-class Item:
-    text: str
-    raw: list[str]
-    children: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Block:
-    kind: str
-    """``paragraph``, ``list``, ``label``, ``code`` or ``table``."""
-    raw: list[str]
-    text: str = ""
-    items: list[Item] = field(default_factory=list)
-
-    def markdown(self) -> str:
-        if self.kind == "list":
-            return "\n".join(line for item in self.items for line in item.raw)
-        return "\n".join(self.raw).strip("\n")
-
-
-def read_sections(markdown: str) -> Section:
-    """The heading tree of a Markdown text; ``#`` lines inside code blocks are not headings."""
-    root = Section(0, "")
-    stack = [root]
-    lines = markdown.split("\n")
-    outside_code = _unfenced(lines)
-    for index, line in enumerate(lines):
-        if index in outside_code and (heading := _HEADING.match(line)):
-            section = Section(len(heading.group(1)), heading.group(2).strip())
-            while stack[-1].level >= section.level:
-                stack.pop()
-            stack[-1].children.append(section)
-            stack.append(section)
-            continue
-        stack[-1].lines.append(line)
-    return root
-
-
-def read_blocks(lines: list[str]) -> list[Block]:
-    """Paragraphs, lists, bold labels, code and tables: enough Markdown to find the template's fields."""
-    blocks: list[Block] = []
-    index = 0
-    while index < len(lines):
-        line = lines[index]
-        if not line.strip():
-            index += 1
-        elif _FENCE.match(line):
-            index = _read_code(lines, index, blocks)
-        elif _ITEM.match(line):
-            index = _read_list(lines, index, blocks)
-        elif line.lstrip().startswith("|"):
-            end = index
-            while end < len(lines) and lines[end].lstrip().startswith("|"):
-                end += 1
-            blocks.append(Block("table", lines[index:end]))
-            index = end
-        elif label := _LABEL_LINE.match(line.strip()):
-            blocks.append(Block("label", [line], text=label.group(1).strip()))
-            index += 1
-        else:
-            end = index + 1
-            while end < len(lines) and lines[end].strip() and not _starts_block(lines[end]):
-                end += 1
-            blocks.append(
-                Block("paragraph", lines[index:end], text=" ".join(line.strip() for line in lines[index:end]))
-            )
-            index = end
-    return blocks
-
-
-def _starts_block(line: str) -> bool:
-    return bool(
-        _FENCE.match(line) or _ITEM.match(line) or line.lstrip().startswith("|") or _LABEL_LINE.match(line.strip())
-    )
-
-
-def _read_code(lines: list[str], start: int, blocks: list[Block]) -> int:
-    fence = _FENCE.match(lines[start]).group(1)  # type: ignore[union-attr]
-    end = start + 1
-    while end < len(lines):
-        closing = _FENCE.match(lines[end])
-        if closing and closing.group(1).startswith(fence) and not closing.group(2).strip():
-            break
-        end += 1
-    blocks.append(Block("code", lines[start : end + 1], text="\n".join(lines[start + 1 : end])))
-    return end + 1
-
-
-def _read_list(lines: list[str], start: int, blocks: list[Block]) -> int:
-    """One list: top-level items with their continuation lines and one level of nested items."""
-    base = len(_ITEM.match(lines[start]).group(1))  # type: ignore[union-attr]
-    items: list[Item] = []
-    index = end = start
-    while index < len(lines):
-        line = lines[index]
-        if not line.strip():
-            index += 1
-            continue
-        match = _ITEM.match(line)
-        indent = len(line) - len(line.lstrip())
-        after_blank = not lines[index - 1].strip()
-        if match and indent <= base + 1:
-            text = (match.group(2) or "").strip()
-            if items and after_blank and bool(label_and_value(text)) != bool(label_and_value(items[-1].text)):
-                break
-            items.append(Item(text, [line]))
-        elif match:
-            items[-1].children.append((match.group(2) or "").strip())
-            items[-1].raw.append(line)
-        elif indent > base or (not after_blank and not _starts_block(line)):
-            if items[-1].children and indent > base + 2:
-                items[-1].children[-1] += " " + line.strip()
-            else:
-                items[-1].text += " " + line.strip()
-            items[-1].raw.append(line)
-        else:
-            break
-        index = end = index + 1
-    blocks.append(Block("list", lines[start:end], items=items))
-    return end
 
 
 def loose_key(text: str) -> str:
@@ -276,18 +99,35 @@ def unescape(text: str) -> str:
     return _ESCAPED.sub(r"\1", text)
 
 
-def _is_filler(text: str) -> bool:
+def plain_text(markdown: str) -> str:
+    """Markdown as the text of a plain field: escapes undone, each line stripped, as :func:`escaped` writes it
+    back (so that a value read, written and read again is the value read)."""
+    return reflow("\n".join(line.strip() for line in unescape(markdown).strip().splitlines()).strip())
+
+
+_STARTS_BLOCK = re.compile(r"^\s*([-*+>|#]|\d{1,9}[.)]|```|~~~)|^\s{4}")
+
+
+def reflow(text: str) -> str:
+    """A paragraph's lines as one line (its soft line breaks are spaces); text of several blocks as it is."""
+    lines = text.split("\n")
+    if len(lines) == 1 or any(not line.strip() or _STARTS_BLOCK.match(line) for line in lines[1:]):
+        return text
+    return " ".join(line.strip() for line in lines)
+
+
+def is_filler(text: str) -> bool:
     """Empty, ``[More Information Needed]`` or a template sentence that says nothing about the model."""
-    plain_text = " ".join(text.strip().strip("*_ ").split()).lower()
+    plain = " ".join(text.strip().strip("*_ ").split()).lower()
     return (
-        not plain_text
-        or plain_text.strip("[]") == "more information needed"
-        or plain_text.startswith(TEMPLATE_BOILERPLATE)
+        not plain
+        or plain.strip("[]").rstrip(".") in ("more information needed", "needs more information", "optional")
+        or plain.startswith(TEMPLATE_BOILERPLATE)
     )
 
 
 def label_and_value(text: str) -> tuple[str, str] | None:
-    """``**Label:** value`` as (label, value), or None."""
+    """``**Label:** value`` (or ``**Label**: value``) as (label, value), or None."""
     match = _LABELLED.match(text.strip())
     if not match:
         return None
@@ -299,31 +139,6 @@ def label_and_value(text: str) -> tuple[str, str] | None:
     return None
 
 
-def without_filler(blocks: list[Block]) -> list[Block]:
-    """The blocks without template placeholders, and without labels left with nothing under them."""
-    kept: list[Block] = []
-    for block in blocks:
-        if block.kind == "list":
-            block.items = [
-                item
-                for item in block.items
-                if not _is_filler(item.text) and not ((pair := label_and_value(item.text)) and _is_filler(pair[1]))
-            ]
-            if block.items:
-                kept.append(block)
-        elif block.kind == "label" or not _is_filler(block.text if block.kind != "table" else block.markdown()):
-            kept.append(block)
-    return [
-        block
-        for index, block in enumerate(kept)
-        if block.kind != "label" or (index + 1 < len(kept) and kept[index + 1].kind != "label")
-    ]
-
-
-def render_blocks(blocks: list[Block]) -> str:
-    return "\n\n".join(block.markdown() for block in blocks).strip()
-
-
 def link_parts(value: str) -> tuple[str, str]:
     """(text, target) of ``[text](url)`` or ``<url>``; a bare value is both."""
     value = value.strip()
@@ -332,21 +147,3 @@ def link_parts(value: str) -> tuple[str, str]:
     if value.startswith("<") and value.endswith(">"):
         return value[1:-1], value[1:-1]
     return value, value
-
-
-def flattened_lines(section: Section) -> list[str]:
-    """A section's lines with its subsections' headings and lines, as one text."""
-    lines = list(section.lines)
-    for child in section.children:
-        lines += ["", f"{'#' * child.level} {child.title}", "", *flattened_lines(child)]
-    return lines
-
-
-def table_rows(block: Block) -> list[list[str]]:
-    rows = []
-    for line in block.raw:
-        text = line.strip()
-        text = text.removeprefix("|")
-        text = text[:-1] if text.endswith("|") and not text.endswith("\\|") else text
-        rows.append([unescape(cell.strip()) for cell in re.split(r"(?<!\\)\|", text)])
-    return rows

@@ -4,6 +4,7 @@ line of the template holds which card field."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable
 from functools import lru_cache
@@ -28,7 +29,9 @@ _COUNT = re.compile(
 
 _HOURS = re.compile(r"~?\s*(\d+(?:\.\d+)?)\s*(h|hrs?|hours?|d|days?|min|minutes?)?\.?", re.IGNORECASE)
 
-_MASS = re.compile(r"~?\s*(\d[\d,]*(?:\.\d+)?)\s*(g|grams?|kg|kilograms?|t|tonnes?|tons?)\b.*", re.IGNORECASE)
+_MASS = re.compile(
+    r"~?\s*(\d[\d,]*(?:\.\d+)?(?:[eE][-+]?\d+)?)\s*(g|grams?|kg|kilograms?|t|tonnes?|tons?)\b.*", re.IGNORECASE
+)
 
 
 def _plain_value(value: str) -> str | None:
@@ -84,6 +87,35 @@ def number_value(value: Any) -> float | int | None:
                 return kind(value.strip())
             except ValueError:
                 pass
+    return None
+
+
+_PLUS_MINUS = re.compile(
+    r"\s*([-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)\s*(?:\+/-|±|\+-)\s*(\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)\s*"
+)
+
+_DECIMAL_COMMA = re.compile(r"\s*(-?\d+),(\d{1,2}|\d{4,})\s*")
+
+
+def metric_value(value: Any) -> tuple[float | int, float | int | None, str] | None:
+    """A Hub metric value as (value, standard deviation, how it was read): a number, a number written as text,
+    ``264.62 +/- 15.44`` (Stable-Baselines3's mean and standard deviation), or ``29,6037`` with a decimal comma
+    (a comma before three digits is a thousands separator, never guessed). None when it is no number."""
+    number = number_value(value)
+    if number is not None:
+        if (isinstance(number, float) and number != number) or number in (float("inf"), float("-inf")):
+            return None
+        return number, None, "" if not isinstance(value, str) else f"read from the text {value!r}"
+    if not isinstance(value, str):
+        return None
+    if match := _PLUS_MINUS.fullmatch(value):
+        mean, spread = number_value(match.group(1)), number_value(match.group(2))
+        if mean is not None and spread is not None:
+            return mean, spread, f"{value!r} read as the mean {mean} and the standard deviation {spread}"
+    if match := _DECIMAL_COMMA.fullmatch(value):
+        read = number_value(f"{match.group(1)}.{match.group(2)}")
+        if read is not None:
+            return read, None, f"{value!r} read with a decimal comma as {read}"
     return None
 
 
@@ -172,8 +204,19 @@ MODEL_LABELS: dict[str, tuple[tuple[str, ...], Callable[[str], Any]]] = {
 }
 """``- **Label:** value`` facts of the Model Details and Technical Specifications sections."""
 
-RECONCILED_LABELS = ("license", "finetuned from model", "task", "demo")
-"""Facts also given by the front matter, settled once both are read."""
+RECONCILED_LABELS = (
+    "license",
+    "finetuned from model",
+    "task",
+    "demo",
+    "developed by",
+    "status",
+    "language",
+    "resources for more information",
+)
+"""Facts settled once the whole card is read: given by the front matter too, or restating what an export writes."""
+
+FACT_LABELS = frozenset(MODEL_LABELS) | frozenset(RECONCILED_LABELS)
 
 ENVIRONMENT_LABELS: dict[str, tuple[str, Callable[[str], Any]]] = {
     "hardware type": ("hardware", _plain_value),
@@ -187,3 +230,29 @@ DATASET_LABELS: dict[str, tuple[str, Callable[[str], Any]]] = {
     "sensitive data": ("sensitive_data", _sensitive),
     "link": ("link", url_value),
 }
+
+
+NOT_FINITE = {"nan": float("nan"), "inf": float("inf"), "-inf": float("-inf")}
+"""Numbers a card cannot hold (its values are finite), written in a kept index as these words."""
+
+
+def finite(value: Any) -> Any:
+    """``value`` with its NaN and infinite numbers as the words of :data:`NOT_FINITE`."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "nan" if value != value else "inf" if value > 0 else "-inf"
+    if isinstance(value, dict):
+        return {key: finite(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [finite(item) for item in value]
+    return value
+
+
+def not_finite(value: Any) -> Any:
+    """The reverse of :func:`finite`, for an export."""
+    if isinstance(value, str) and value in NOT_FINITE:
+        return NOT_FINITE[value]
+    if isinstance(value, dict):
+        return {key: not_finite(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [not_finite(item) for item in value]
+    return value
