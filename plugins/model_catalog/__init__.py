@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from model_catalog.formats.cyclonedx import to_cyclonedx
     from model_catalog.formats.huggingface import from_huggingface, to_huggingface
     from model_catalog.formats.json_schema import card_json_schema
+    from model_catalog.formats.mlflow.importer import model_info_from_mlflow_run
     from model_catalog.review.approve import ApprovalRefused, add_approval
 
 _WHERE = {
@@ -46,6 +47,7 @@ _WHERE = {
     "from_huggingface": "model_catalog.formats.huggingface",
     "load_card": "model_catalog.cards.loader",
     "load_catalog": "model_catalog.cards.loader",
+    "model_info_from_mlflow_run": "model_catalog.formats.mlflow.importer",
     "to_cyclonedx": "model_catalog.formats.cyclonedx",
     "to_huggingface": "model_catalog.formats.huggingface",
     "validate": "model_catalog.check",
@@ -72,6 +74,7 @@ __all__ = [
     "from_huggingface",
     "load_card",
     "load_catalog",
+    "model_info_from_mlflow_run",
     "to_cyclonedx",
     "to_huggingface",
     "validate",

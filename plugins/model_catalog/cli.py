@@ -32,8 +32,9 @@ from model_catalog.review.approve import ApprovalRefused, add_approval
 from model_catalog.review.status import status_rows
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
-IMPORT_FORMATS = ["huggingface"]
-"""The formats ``import`` reads (formats.IMPORTERS, which the command does not import until it runs)."""
+IMPORT_FORMATS = ["huggingface", "mlflow", "mct", "cyclonedx"]
+"""The formats ``import`` reads (formats.IMPORTERS, which the command does not import until it runs; ``mlflow``
+reads runs, not files: formats/mlflow/)."""
 _SLUG = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
 
 
@@ -187,6 +188,10 @@ def _read_drafts(args: argparse.Namespace) -> list[ImportedDraft]:
     from model_catalog.formats import IMPORTERS
     from model_catalog.formats.importing import ImportRefused
 
+    if args.source_format == "mlflow":
+        return _read_runs(args)
+    if args.tracking_uri:
+        raise UsageError("--tracking-uri is for `model-catalog import mlflow`; leave it out when importing files")
     importer = IMPORTERS[args.source_format]
     drafts: list[ImportedDraft] = []
     problems: list[str] = []
@@ -200,6 +205,29 @@ def _read_drafts(args: argparse.Namespace) -> list[ImportedDraft]:
             drafts.extend(importer(text, name))
         except ImportRefused as exc:
             problems.append(str(exc))
+    if problems:
+        raise UsageError("nothing imported:\n" + "\n".join(problems))
+    return drafts
+
+
+def _read_runs(args: argparse.Namespace) -> list[ImportedDraft]:
+    """The drafts of the MLflow runs given (the sources are run ids), read from the tracking store; refused whole."""
+    from model_catalog.formats.importing import ImportRefused
+    from model_catalog.formats.mlflow.importer import read_mlflow_runs
+
+    tracking_uri = args.tracking_uri or os.environ.get("MLFLOW_TRACKING_URI")
+    if not tracking_uri:
+        raise UsageError(
+            "no tracking store: pass --tracking-uri URI (such as sqlite:///mlflow.db or http://localhost:5000) "
+            "or set MLFLOW_TRACKING_URI"
+        )
+    # MLflow's defaults retry a server that does not answer for minutes, and draw progress bars on stderr.
+    os.environ.setdefault("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "2")
+    os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
+    try:
+        drafts, problems = read_mlflow_runs(args.sources, tracking_uri)
+    except ImportRefused as exc:
+        raise UsageError(f"nothing imported: {exc}") from None
     if problems:
         raise UsageError("nothing imported:\n" + "\n".join(problems))
     return drafts
@@ -366,7 +394,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     importer = commands.add_parser("import", help="turn other tools' model cards into draft cards")
     importer.add_argument("source_format", choices=IMPORT_FORMATS, metavar="FORMAT", help=", ".join(IMPORT_FORMATS))
-    importer.add_argument("sources", nargs="+", metavar="FILE", help="the files to import (all or none are)")
+    importer.add_argument(
+        "sources", nargs="+", metavar="SOURCE", help="the files to import, or run ids for mlflow (all or none are)"
+    )
+    importer.add_argument(
+        "--tracking-uri",
+        metavar="URI",
+        help="mlflow: the tracking store the runs are in (default: MLFLOW_TRACKING_URI), e.g. sqlite:///mlflow.db",
+    )
     importer.add_argument("--id", help="the model's id, for one card (default: from the repository id or name)")
     importer.add_argument("--name", help="the model's name, for one card (default: from the source)")
     importer.add_argument("--version", help="the model version, for one card (default: from the source, else 0.1.0)")

@@ -25,7 +25,18 @@ def _cyclonedx(card: Card) -> str:
     return dumps(to_cyclonedx(card))
 
 
-EXPORTERS: dict[str, Callable[[Card], str]] = {"json": card_json, "huggingface": _huggingface, "cyclonedx": _cyclonedx}
+def _spdx(card: Card) -> str:
+    from model_catalog.formats.spdx import to_spdx
+
+    return dumps(to_spdx(card))
+
+
+EXPORTERS: dict[str, Callable[[Card], str]] = {
+    "json": card_json,
+    "huggingface": _huggingface,
+    "cyclonedx": _cyclonedx,
+    "spdx": _spdx,
+}
 """Export formats by name: each turns a card into the text of a file."""
 
 
@@ -35,5 +46,21 @@ def _import_huggingface(text: str, name: str) -> list[ImportedDraft]:
     return import_huggingface(text, name)
 
 
-IMPORTERS: dict[str, Importer] = {"huggingface": _import_huggingface}
+def _import_mct(text: str, name: str) -> list[ImportedDraft]:
+    from model_catalog.formats.mct.importer import import_mct
+
+    return import_mct(text, name)
+
+
+def _import_cyclonedx(text: str, name: str) -> list[ImportedDraft]:
+    from model_catalog.formats.cyclonedx_import.importer import import_cyclonedx
+
+    return import_cyclonedx(text, name)
+
+
+IMPORTERS: dict[str, Importer] = {
+    "huggingface": _import_huggingface,
+    "mct": _import_mct,
+    "cyclonedx": _import_cyclonedx,
+}
 """Import formats of files by name: each reads a file's text into the drafts it holds."""
