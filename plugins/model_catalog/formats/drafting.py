@@ -29,7 +29,7 @@ from model_catalog.formats.fitting import (
     read_date,
     shown_value,
 )
-from model_catalog.formats.importing import ImportedDraft, Outcome, Placement
+from model_catalog.formats.importing import ImportedDraft, Outcome, Placement, in_schema_order
 
 Data = dict[str, Any]
 
@@ -353,22 +353,6 @@ def _bounded(value: Any, depth: int) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)
     return value
-
-
-def in_schema_order(data: Data, fields: dict[str, Any]) -> Data:
-    """``data`` with its keys in the order of the schema (as cards are written), nested mappings too."""
-    ordered: Data = {}
-    for name, rules in fields.items():
-        if name not in data:
-            continue
-        value, inner = data[name], rules.get("schema")
-        if rules.get("type") == "dict" and isinstance(inner, dict) and isinstance(value, dict):
-            value = in_schema_order(value, inner)
-        elif rules.get("type") == "list" and isinstance(inner, dict) and inner.get("type") == "dict":
-            value = [in_schema_order(item, inner.get("schema", {})) for item in value]
-        if value not in ({}, [], None, ""):
-            ordered[name] = value
-    return ordered
 
 
 def items_of(builder: DraftBuilder, source: str, value: Any, heading: str) -> Iterator[tuple[str, Any]]:

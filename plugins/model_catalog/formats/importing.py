@@ -112,6 +112,22 @@ def assign_ids(drafts: Iterable[ImportedDraft], taken: Iterable[tuple[str, str]]
     return problems
 
 
+def in_schema_order(data: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
+    """``data`` with its keys in the order of the schema's ``fields`` (as cards are written), nested mappings and
+    lists of mappings too: what every importer gives ``create_model_card``."""
+    ordered: dict[str, Any] = {}
+    for name, rules in fields.items():
+        if name not in data:
+            continue
+        value, inner = data[name], rules.get("schema")
+        if rules.get("type") == "dict" and isinstance(inner, dict) and isinstance(value, dict):
+            value = in_schema_order(value, inner)
+        elif rules.get("type") == "list" and isinstance(inner, dict) and isinstance(inner.get("schema"), dict):
+            value = [in_schema_order(item, inner["schema"]) if isinstance(item, dict) else item for item in value]
+        ordered[name] = value
+    return ordered
+
+
 def sniff_format(text: str) -> str | None:
     """The importer a file's text is for, judged from its first bytes and shape: ``huggingface`` (Markdown,
     usually with YAML front matter), ``cyclonedx`` (a BOM), ``mct`` (Model Card Toolkit JSON or proto text);

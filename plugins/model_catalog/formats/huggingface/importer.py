@@ -17,8 +17,8 @@ from model_catalog.formats.huggingface.hub import Data, card_schema
 from model_catalog.formats.huggingface.markdown import heading_title, plain_text
 from model_catalog.formats.huggingface.naming import settle_name
 from model_catalog.formats.huggingface.sections import HANDLERS, handler_for, section_key, take_facts, useful
-from model_catalog.formats.huggingface.settle import in_schema_order, settle_draft, without_empty
-from model_catalog.formats.importing import ImportedDraft, id_slug, refuse_other_format
+from model_catalog.formats.huggingface.settle import settle_draft, without_empty
+from model_catalog.formats.importing import ImportedDraft, id_slug, in_schema_order, refuse_other_format
 
 _NO_TITLES = frozenset(HANDLERS) | {"table of contents", "contents", "overview", "introduction", "limitations"}
 """Headings a card may open with at level 1 that name a section, not the model."""

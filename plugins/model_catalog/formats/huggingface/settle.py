@@ -9,7 +9,6 @@ it had.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from model_catalog.cards.values import link_problem
 from model_catalog.formats.huggingface.blocks import demote, join
@@ -323,20 +322,6 @@ def _settle_description(draft: Draft) -> None:
         description = cut
     if description:
         draft.data["description"] = description
-
-
-def in_schema_order(data: Data, fields: dict[str, Any]) -> Data:
-    ordered: Data = {}
-    for name, rules in fields.items():
-        if name not in data:
-            continue
-        value, inner = data[name], rules.get("schema")
-        if rules.get("type") == "dict" and isinstance(inner, dict) and isinstance(value, dict):
-            value = in_schema_order(value, inner)
-        elif rules.get("type") == "list" and isinstance(inner, dict) and isinstance(inner.get("schema"), dict):
-            value = [in_schema_order(item, inner.get("schema", {})) for item in value]
-        ordered[name] = value
-    return ordered
 
 
 def without_empty(data: Data) -> Data:
