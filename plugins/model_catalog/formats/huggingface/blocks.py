@@ -27,6 +27,18 @@ def parse(text: str) -> list[Token]:
     return _parser().parse(text)
 
 
+@lru_cache(maxsize=1)
+def _block_parser() -> MarkdownIt:
+    """The same, without the inline rules: what only asks where the blocks are (headings, a list at the end)
+    is answered in a third of the time."""
+    return MarkdownIt("commonmark").enable(["table"]).disable("inline")
+
+
+def parse_blocks(text: str) -> list[Token]:
+    """The block tokens of ``text`` (their ``children`` left unparsed)."""
+    return _block_parser().parse(text)
+
+
 @dataclass
 class Item:
     """One list item: the inline Markdown of its first paragraph, its nested items and its source."""
@@ -213,10 +225,23 @@ def plain_inline(markdown: str) -> str:
     return inline_text(inline) if inline is not None else ""
 
 
+_MAYBE_HEADING = re.compile(r"^ {0,3}(?:#{1,6}(?:[ \t]|$)|=+[ \t]*$|-+[ \t]*$)", re.MULTILINE)
+"""A line that could start an ATX heading or underline a setext one: most texts (a card's description) have
+none, and are spared markdown-it's parse, most of the time an export takes."""
+_MAYBE_LIST = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)", re.MULTILINE)
+
+
+def may_hold_list(markdown: str) -> bool:
+    """Whether a line of ``markdown`` could start a list item (if not, it holds no list)."""
+    return _MAYBE_LIST.search(markdown) is not None
+
+
 def headings(markdown: str) -> list[tuple[int, int, int, bool]]:
     """(first line, end line, level, setext?) of each heading at the top of a Markdown text."""
+    if _MAYBE_HEADING.search(markdown) is None:
+        return []
     found = []
-    for token in parse(markdown):
+    for token in parse_blocks(markdown):
         if token.type == "heading_open" and token.level == 0 and token.map:
             found.append((token.map[0], token.map[1], int(token.tag[1]), token.markup in ("=", "-")))
     return found

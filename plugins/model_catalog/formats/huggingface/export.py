@@ -15,7 +15,7 @@ import yaml
 
 from model_catalog.cards.model import Card
 from model_catalog.cards.values import plain
-from model_catalog.formats.huggingface.blocks import demote, parse, split_at_heading
+from model_catalog.formats.huggingface.blocks import demote, may_hold_list, parse_blocks, split_at_heading
 from model_catalog.formats.huggingface.frontmatter import grams, kilograms
 from model_catalog.formats.huggingface.hub import (
     HUB_TASKS,
@@ -337,7 +337,9 @@ def _results_table(metrics: list[Data]) -> str:
 
 def _ends_in_list(markdown: str) -> bool:
     """Whether a list ends the text, which a list of facts written after it would continue."""
-    top = [token for token in parse(markdown) if token.level == 0 and token.nesting != -1]
+    if not may_hold_list(markdown):
+        return False
+    top = [token for token in parse_blocks(markdown) if token.level == 0 and token.nesting != -1]
     return bool(top) and top[-1].type in ("bullet_list_open", "ordered_list_open")
 
 
