@@ -431,11 +431,17 @@ def test_an_override_extends_a_builtin_template_and_changes_one_block(tmp_path: 
     assert '<p class="mc-intro">Ask #ml-catalog.</p>' in index and "data-mc-table" in index
 
 
-def test_an_imported_cards_languages_are_among_its_facts(tmp_path: Path) -> None:
+def test_an_imported_cards_languages_and_metric_identity_are_shown(tmp_path: Path) -> None:
     text = card(status="draft").replace("task:", "languages: [en, fr]\ntask:", 1)
+    wer = (
+        "  - {name: Test WER, type: wer, value: 12.5, unit: '%', higher_is_better: false, std: 0.4,\n"
+        "     dataset: common_voice_11_0, dataset_config: nl, split: test}\n"
+    )
+    text = text.replace("training_data:", wer + "training_data:", 1)
     assert "languages:" in text
     write_site(tmp_path, {"fraud/1.0.yaml": text}, plugin_options="cards_dir: cards\nshow_drafts: true")
     done = mkdocs_build(tmp_path, "--strict")
     assert done.returncode == 0, done.stderr
     html = (tmp_path / "site" / "models" / "fraud" / "1.0" / "index.html").read_text()
     assert "<dt>Languages</dt><dd>en, fr</dd>" in html
+    assert "Data set: common_voice_11_0 (config nl, split test)" in html and "12.5 % ± 0.4" in html

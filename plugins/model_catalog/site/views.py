@@ -104,16 +104,24 @@ def metric_rows(metrics: list[dict[str, Any]]) -> list[MetricRow]:
         suffix = f" {unit}" if unit and unit != "fraction" else ""
         interval = metric.get("confidence_interval")
         threshold = metric.get("threshold")
+        std = metric.get("std")
+        # The data set as the Hub tells results apart: its configuration (a language, a subset) and split.
+        where = [
+            f"{label} {metric[key]}"
+            for key, label in (("dataset_config", "config"), ("split", "split"))
+            if metric.get(key)
+        ]
+        dataset = str(metric.get("dataset") or "") + (f" ({', '.join(where)})" if where else "")
         rows.append(
             MetricRow(
                 name=str(metric["name"]),
-                value=format_number(metric["value"]) + suffix,
+                value=format_number(metric["value"]) + suffix + (f" ± {format_number(std)}" if std is not None else ""),
                 interval=f"{format_number(interval[0])} – {format_number(interval[1])}" if interval else "",
                 threshold=(("≥ " if metric.get("higher_is_better", True) else "≤ ") + format_number(threshold) + suffix)
                 if threshold is not None
                 else "",
                 passed=passes(metric),
-                dataset=str(metric.get("dataset") or ""),
+                dataset=dataset.strip(),
                 slice=str(metric.get("slice") or ""),
                 higher_is_better=bool(metric.get("higher_is_better", True)),
             )
