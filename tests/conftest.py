@@ -3,6 +3,7 @@ is imported only by the browser fixture, so tiers without a browser test never l
 
 from __future__ import annotations
 
+import socket
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -45,3 +46,15 @@ def browser() -> Iterator[Browser]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any connection the test tries fails it: exports are read back with the libraries' own files, never
+    with a schema or JSON-LD context fetched online."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the test tried to use the network")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)

@@ -3,7 +3,6 @@ and nested models, files of other formats, and hostile input, which is reported 
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +19,7 @@ from model_catalog.formats.cyclonedx import to_cyclonedx
 from model_catalog.formats.cyclonedx_import.importer import import_cyclonedx
 from model_catalog.formats.fitting import child_path
 from model_catalog.formats.importing import ImportedDraft, ImportRefused, assign_ids
+from mutations import mutations, replaced
 
 REAL = DATA / "real" / "cyclonedx"
 SOURCES = yaml.safe_load((REAL / "SOURCES.yaml").read_text())["files"]
@@ -276,30 +276,6 @@ def test_what_is_not_a_cyclonedx_json_bom_is_refused_naming_what_to_do(text: str
 
 # ---------------------------------------------------------------------------------------------------------------
 # Hostile input
-
-
-REPLACEMENTS: list[Any] = [None, 7, -1.5, True, "", "text", [], {}, [None, {"a": [1]}], {"k": {"l": ["m", None]}}]
-
-
-def mutations(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
-    if path:
-        for replacement in REPLACEMENTS:
-            yield path, replacement
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from mutations(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value[:2]):
-            yield from mutations(item, (*path, index))
-
-
-def replaced(value: Any, path: tuple[Any, ...], replacement: Any) -> Any:
-    result = copy.deepcopy(value)
-    holder = result
-    for key in path[:-1]:
-        holder = holder[key]
-    holder[path[-1]] = replacement
-    return result
 
 
 def test_a_value_of_any_shape_anywhere_is_reported_never_fatal(tmp_path: Path) -> None:

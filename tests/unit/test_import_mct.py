@@ -3,7 +3,6 @@ proto text), the protobuf text reader, and hostile input, which is reported and 
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ from model_catalog.formats.fitting import TEXT_LIMIT, child_path
 from model_catalog.formats.importing import ImportedDraft, ImportRefused, assign_ids
 from model_catalog.formats.mct.importer import import_mct
 from model_catalog.formats.mct.prototext import PROTO_MESSAGES, STRING, ProtoTextError, read_proto_text
+from mutations import mutations, replaced
 
 REAL = DATA / "real" / "mct"
 REAL_FILES = sorted([*REAL.glob("*.json"), *REAL.glob("*.pbtxt")])
@@ -276,31 +276,6 @@ def test_what_is_not_an_mct_file_is_refused_naming_what_to_do(text: str, message
 
 # ---------------------------------------------------------------------------------------------------------------
 # Hostile input: wrong types, deep nesting, huge text
-
-
-REPLACEMENTS: list[Any] = [None, 7, -1.5, True, "", "text", [], {}, [None, {"a": [1]}], {"k": {"l": ["m", None]}}]
-
-
-def mutations(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
-    """(path, replacement) for every node of ``value`` and every value of another shape."""
-    if path:
-        for replacement in REPLACEMENTS:
-            yield path, replacement
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from mutations(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value[:2]):
-            yield from mutations(item, (*path, index))
-
-
-def replaced(value: Any, path: tuple[Any, ...], replacement: Any) -> Any:
-    result = copy.deepcopy(value)
-    holder = result
-    for key in path[:-1]:
-        holder = holder[key]
-    holder[path[-1]] = replacement
-    return result
 
 
 @pytest.mark.parametrize("stem", ["full", "model_card_v0_0_1"])
