@@ -237,10 +237,8 @@ class CatalogSite:
             return None
         review = self.reviews.get(card.key)
         base = str(card.data.get("model_details", {}).get("base_model", "")).partition("@")[0]
-        related = [
-            (v.version, v.status, v.name, str(v.data.get("updated")))
-            for v in self.catalog.versions(card.id, include_drafts=self.include_drafts)
-        ]
+        # Every version's content: a page shows what changed since the version before it and the metrics of all.
+        related = [v.fingerprint for v in self.catalog.versions(card.id, include_drafts=self.include_drafts)]
         lineage = [
             (v.id, v.version, v.name, v.status)
             for v in self.catalog.versions(base, include_drafts=self.include_drafts)
