@@ -7,6 +7,8 @@ workers of ``_infra/``, the registry and the gate of ``review/``, with the colle
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,14 +16,15 @@ from model_catalog._infra.cache_folder import CacheFolder, open_cache_folder
 from model_catalog._infra.card_cache import CardCache, CardReader
 from model_catalog._infra.gcpause import collector_paused
 from model_catalog.cards.loader import assemble_catalog, display_path
-from model_catalog.cards.model import Catalog
+from model_catalog.cards.model import Card, Catalog
 from model_catalog.cards.schema import CardSchema
 from model_catalog.cards.validation import validation_for
 from model_catalog.cards.values import build_date
+from model_catalog.changes.metrics import describe_key, regressions
 from model_catalog.config.mkdocs_yml import find_settings
 from model_catalog.config.settings import CatalogSettings
 from model_catalog.errors import CardError
-from model_catalog.review.gate import ReviewState, review_card, review_errors
+from model_catalog.review.gate import ContentAuthor, ReviewState, review_card, review_errors
 from model_catalog.review.registry import Registry, load_registry
 
 
@@ -54,15 +57,21 @@ def check_cards(
     workers: int = 1,
     reuse: CardCache | None = None,
     remember: bool = False,
+    authors: Callable[[Card], tuple[ContentAuthor, ...]] | None = None,
+    exclude: tuple[Path, ...] = (),
 ) -> CheckedCatalog:
     """Load, validate and review the cards of ``settings`` (or only those under ``paths``).
+
+    ``authors`` says who changed a card's content since a trusted base (``validate --trust-base``): they cannot
+    approve it. ``exclude`` are files among the cards that are not cards (the head's registry, when the one
+    checked by is the base's).
 
     ``reuse`` is the cache of an earlier check in this process (``mkdocs serve``):
     its validation answers are taken from memory instead of the cache file.
     ``remember`` makes this check's cache keep what such a later check reuses.
     """
     with collector_paused():  # thousands of cards and reviews, no cycles among them
-        return _check_cards(settings, paths, schema, today, root, workers, reuse, remember)
+        return _check_cards(settings, paths, schema, today, root, workers, reuse, remember, authors, exclude)
 
 
 def _check_cards(
@@ -74,6 +83,8 @@ def _check_cards(
     workers: int,
     reuse: CardCache | None,
     remember: bool,
+    authors: Callable[[Card], tuple[ContentAuthor, ...]] | None,
+    exclude: tuple[Path, ...],
 ) -> CheckedCatalog:
     schema = schema or CardSchema.load(settings.schema_extension_path)
     policy = settings.approvals
@@ -86,7 +97,7 @@ def _check_cards(
         paths or [settings.cards_path],
         read,
         root=root,
-        exclude=[registry_path],
+        exclude=[registry_path, *exclude],
         context=settings.cards_path if inside else None,
     )
     registry = load_registry(registry_path, display_path(registry_path, root), settings.max_card_bytes)
@@ -95,13 +106,34 @@ def _check_cards(
     if any(not card.is_draft for card in catalog.cards):
         checked.errors.extend(registry.errors)
     for card in catalog.cards:
-        state = review_card(card, policy, registry, today)
+        state = review_card(card, policy, registry, today, authors(card) if authors else ())
         checked.reviews[card.key] = state
         if not registry.errors:  # with a broken registry every approval fails: its own errors say enough
             checked.errors.extend(review_errors(card, state, policy))
+    checked.errors.extend(regression_notices(catalog))
     cache.save()
     checked.errors.sort()
     return checked
+
+
+def regression_notices(catalog: Catalog) -> list[CardError]:
+    """A notice on each metric of a version that is worse than in the version before it beyond the confidence
+    intervals: not an error (a new version may trade one slice for another), but never unnoticed."""
+    found = []
+    for versions in catalog.models().values():
+        for newer, older in itertools.pairwise(versions):
+            for index, comparison in regressions(older.data.get("metrics", []), newer.data.get("metrics", [])):
+                found.append(
+                    CardError(
+                        newer.source,
+                        *newer.where(("metrics", index)),
+                        f"metrics[{index}]",
+                        f"{describe_key(comparison.key)}: {comparison.new['value']:g} is worse than "
+                        f"{comparison.old['value']:g} in version {older.version}, beyond the confidence intervals",
+                        "notice",
+                    )
+                )
+    return found
 
 
 def validate(

@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 
 from model_catalog._infra.atomicfile import replace_file
 from model_catalog._infra.cache_folder import CacheError
+from model_catalog._infra.git import GitError
 from model_catalog._version import __version__
 from model_catalog.authoring import CardExistsError, create_model_card, git_owner
 from model_catalog.cards.loader import display_path, read_card
@@ -23,7 +24,7 @@ from model_catalog.cards.schema import CardSchema
 from model_catalog.cards.validation import validation_for
 from model_catalog.check import CheckedCatalog, check_cards
 from model_catalog.config.mkdocs_yml import find_settings
-from model_catalog.config.settings import CatalogSettings, SettingsError
+from model_catalog.config.settings import TRUST_BASE_VARIABLE, CatalogSettings, SettingsError
 from model_catalog.errors import CatalogError, SchemaError, format_github, format_json, format_text, printable
 from model_catalog.formats import EXPORTERS
 from model_catalog.formats.importing import ImportedDraft
@@ -65,7 +66,25 @@ def _paths(texts: list[str]) -> list[Path]:
 
 def _check(args: argparse.Namespace) -> CheckedCatalog:
     settings = _settings(args)
-    return check_cards(settings, _paths(args.paths) or None, schema=_schema(settings), workers=os.cpu_count() or 1)
+    paths = _paths(args.paths) or None
+    workers = os.cpu_count() or 1
+    from model_catalog.revisions import judged_by, trust_revision
+
+    revision = trust_revision(settings, getattr(args, "trust_base", None))
+    try:
+        with judged_by(settings, args.config, revision) as judgement:
+            if judgement.base:
+                print(f"model-catalog: judged by the rules of {judgement.base}", file=sys.stderr)
+            return check_cards(
+                judgement.settings,
+                paths,
+                schema=_schema(judgement.settings),
+                workers=workers,
+                authors=judgement.authors,
+                exclude=judgement.exclude,
+            )
+    except GitError as exc:
+        raise UsageError(f"trusted base {revision}: {exc}") from None
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -330,6 +349,75 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from model_catalog.changes.report import FORMATS
+
+    settings = _settings(args)
+    if args.files:
+        diff = _diff_files(args, settings)
+    else:
+        from model_catalog.revisions import diff_revisions
+
+        with tempfile.TemporaryDirectory(prefix="model-catalog-diff-") as folder:
+            try:
+                diff = diff_revisions(
+                    settings,
+                    config=args.config,
+                    base=args.base,
+                    head=args.head,
+                    into=Path(folder),
+                    workers=os.cpu_count() or 1,
+                )
+            except GitError as exc:
+                raise UsageError(str(exc)) from None
+        if args.paths:
+            wanted = [Path(os.path.abspath(path)) for path in _paths(args.paths)]
+            diff.cards = [entry for entry in diff.cards if _under(entry.new_source or entry.old_source, wanted)]
+    sys.stdout.write(FORMATS[args.format](diff))
+    return EXIT_OK
+
+
+def _under(source: str | None, wanted: list[Path]) -> bool:
+    from model_catalog._infra.git import Repository
+
+    top = Repository(Path.cwd()).top
+    path = Path(os.path.abspath(top / (source or "")))
+    return any(path == folder or path.is_relative_to(folder) for folder in wanted)
+
+
+def _diff_files(args: argparse.Namespace, settings: CatalogSettings) -> Any:
+    """The diff of two card files, as if the first were the base's and the second the head's."""
+    from model_catalog.cards.values import build_date
+    from model_catalog.changes.catalog_diff import Side, diff_catalogs
+    from model_catalog.review.registry import load_registry
+
+    schema = _schema(settings)
+    validation = validation_for(schema)
+    cards = []
+    for name in args.files:
+        path = _paths([name])[0]
+        card, errors = read_card(path, validation, max_bytes=settings.max_card_bytes)
+        if card is None:
+            raise UsageError(f"{name} is not a valid card; fix it first:\n" + format_text(errors))
+        cards.append(card)
+    old, new = cards
+    if old.key == new.key:
+        new.source = old.source  # the same card version, compared with itself: a modification
+    registry = load_registry(settings.registry_path, display_path(settings.registry_path), settings.max_card_bytes)
+    # Two versions of one model: the older is in both, so the newer is an added version compared with it.
+    head = [old, new] if old.id == new.id and old.key != new.key else [new]
+    return diff_catalogs(
+        Side(args.files[0], [old], {}),
+        Side(args.files[1], head, {}),
+        policy=settings.approvals,
+        registry=registry,
+        schema=schema,
+        today=build_date(),
+    )
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     sys.stdout.write(json.dumps(card_json_schema(_schema(_settings(args))), indent=2, ensure_ascii=False) + "\n")
     return EXIT_OK
@@ -370,12 +458,38 @@ def build_parser() -> argparse.ArgumentParser:
         default="text",
         help="text (file:line:col: field: message), github (workflow commands) or json",
     )
+    validate.add_argument(
+        "--trust-base",
+        metavar="REV",
+        help="judge approvals by REV's review policy, approvers registry, schema extension and templates (read "
+        f"with git), and refuse approvals by the authors of the change; default: ${TRUST_BASE_VARIABLE}",
+    )
     validate.set_defaults(handler=cmd_validate)
 
     status = commands.add_parser("status", help="one line per card version: review state, approvals, what is missing")
     status.add_argument("paths", nargs="*", metavar="PATH", help="card files or folders (default: cards_dir)")
     status.add_argument("--format", choices=["text", "json"], default="text")
+    status.add_argument("--trust-base", metavar="REV", help="as for validate")
     status.set_defaults(handler=cmd_status)
+
+    diff = commands.add_parser("diff", help="what a change does to the cards: per card version, changes by class")
+    diff.add_argument("paths", nargs="*", metavar="PATH", help="only the cards under these files or folders")
+    diff.add_argument(
+        "--base",
+        metavar="REV",
+        help="the revision to compare with (default: the merge-base with origin's default branch)",
+    )
+    diff.add_argument("--head", metavar="REV", help="the revision to compare (default: the working tree)")
+    diff.add_argument(
+        "--files", nargs=2, metavar=("OLD", "NEW"), help="compare two card files instead of two revisions"
+    )
+    diff.add_argument(
+        "--format",
+        choices=["text", "json", "markdown", "github"],
+        default="text",
+        help="text, json, markdown (a pull request comment or $GITHUB_STEP_SUMMARY) or github (notices on the lines)",
+    )
+    diff.set_defaults(handler=cmd_diff)
 
     approve = commands.add_parser("approve", help="append your approval of a card's current content")
     approve.add_argument("card", metavar="CARD", help="the card file")

@@ -201,6 +201,7 @@ class ModelCatalogPlugin(BasePlugin[CatalogConfig]):
         site = SiteConfig(
             Path(config.docs_dir), self.edit_root or Path(config.docs_dir), config.use_directory_urls,
             config.repo_url, config.edit_uri, config.edit_uri_template, bool(config.strict), self.command == "serve",
+            Path(config.config_file_path) if config.config_file_path else None,
         )  # fmt: skip
         try:
             self.build = CatalogBuild.prepare(self.settings, site, previous=self.build)

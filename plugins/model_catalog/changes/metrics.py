@@ -122,3 +122,16 @@ def compare_metrics(
     added = [metric for key, metric in after.items() if key not in before]
     dropped = [metric for key, metric in before.items() if key not in after]
     return both, added, dropped
+
+
+def regressions(older: list[dict[str, Any]], newer: list[dict[str, Any]]) -> list[tuple[int, MetricComparison]]:
+    """The measurements of ``newer`` worse than in ``older`` beyond the confidence intervals, with their index."""
+    before = metrics_by_key(older)
+    found = []
+    for index, metric in enumerate(newer):
+        key = metric_key(metric)
+        if key in before:
+            comparison = MetricComparison(key, before[key], metric)
+            if comparison.regression:
+                found.append((index, comparison))
+    return found

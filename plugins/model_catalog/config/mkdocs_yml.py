@@ -120,6 +120,17 @@ def load_config_file(path: Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]
     return dict(_merge(load_config_file(parent_path, (*_seen, path)), data))
 
 
+def inherited_file(path: Path) -> str | None:
+    """The file ``path`` names in its ``INHERIT`` (as written, relative to its folder), or None: for reading a
+    configuration of another git revision, file by file."""
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_Loader)
+    except (OSError, UnicodeDecodeError, RecursionError, yaml.YAMLError):
+        return None  # load_config_file says what is wrong
+    parent = data.get("INHERIT") if isinstance(data, dict) else None
+    return parent if isinstance(parent, str) else None
+
+
 def resolve_tags(value: Any, config: dict[str, Any], config_file: Path, where: str) -> Any:
     """``value`` (options read by :func:`load_config_file`) with ``!relative`` paths resolved as MkDocs resolves
     them; raises :class:`ConfigFileError` for a tag MkDocs would run as Python, or a ``!relative`` that needs a page."""

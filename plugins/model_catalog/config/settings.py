@@ -16,6 +16,8 @@ from model_catalog.cards.loader import DEFAULT_MAX_BYTES, REGISTRY_NAME
 from model_catalog.config.options import Check, OptionsError, from_options
 
 PLUGIN_NAME = "model-catalog"
+TRUST_BASE_VARIABLE = "MODEL_CATALOG_TRUST_BASE"
+"""Set to a git revision, it makes ``validate``, ``status`` and ``mkdocs build`` judge by that revision's rules."""
 
 RiskTier = Literal["low", "medium", "high"]
 DEFAULT_ROLES: dict[RiskTier, tuple[str, ...]] = {
@@ -92,6 +94,11 @@ class CatalogSettings:
     image_hosts: HostNames = None
     """Hosts that images in a card's Markdown may load from (`[images.acme.example]`); by default only images in
     the site itself and `data:` images are shown, so a page makes no outside request."""
+    trust_base: str | None = None
+    """A git revision (such as `origin/main`) whose review policy, approvers registry, schema extension and
+    templates the build judges the cards by, so that a pull request cannot approve itself by editing them; its
+    commit authors cannot approve their own changes. For the CI build of a pull request; the environment variable
+    `MODEL_CATALOG_TRUST_BASE` does the same and wins, and cannot be removed by the pull request's mkdocs.yml."""
     approvals: ApprovalPolicy = field(default_factory=ApprovalPolicy)
     """The review policy: see the `approvals.*` options below."""
     cache_dir: Folder | None = ".model-catalog-cache"

@@ -17,6 +17,17 @@ EXEMPT_FROM_AGE = frozenset({"deprecated", "retired"})
 """Statuses whose approvals do not expire and that are never due for re-review."""
 
 
+@dataclass(frozen=True)
+class ContentAuthor:
+    """Someone who changed a card's content since the trusted base: the author of a commit (or of the working
+    tree's changes) after which the card's digest differs."""
+
+    name: str
+    email: str
+    commit: str
+    """The commit's id, or ``working tree``."""
+
+
 @dataclass
 class ApprovalCheck:
     """One entry of a card's ``approvals`` and whether it counts."""
@@ -73,6 +84,7 @@ def _problem(
     registry: Registry,
     today: dt.date,
     seen: dict[str, tuple[int, str]],
+    authors: tuple[ContentAuthor, ...],
 ) -> tuple[str | None, bool]:
     """Why an approval does not count (None when it counts), and whether its signature verified."""
     name, role = str(approval["approver"]), str(approval["role"])
@@ -101,6 +113,13 @@ def _problem(
         return f"{name} does not hold the role {role!r} (holds: {', '.join(sorted(approver.roles))})", verified
     if not policy.allow_self_approval and is_owner(approver, card):
         return f"{name} owns this card and cannot approve it (self-approval is off in the policy)", verified
+    author = None if policy.allow_self_approval else authored_by(approver, authors)
+    if author is not None:
+        commit = author.commit if author.commit == "working tree" else f"commit {author.commit[:12]}"
+        return (
+            f"{name} changed this card's content ({commit}, as {author.name} <{author.email}>) and cannot approve "
+            "that change (self-approval is off in the policy); another holder of the role must approve it"
+        ), verified
     if date is not None and date > today + dt.timedelta(days=1):  # a day of slack for approvers east of UTC
         return f"dated {date}, which is in the future", verified
     if (
@@ -140,8 +159,26 @@ def is_owner(approver: Approver, card: Card) -> bool:
     return False
 
 
-def review_card(card: Card, policy: ApprovalPolicy, registry: Registry, today: dt.date) -> ReviewState:
-    """Evaluate every approval of ``card`` and what its risk tier still needs."""
+def authored_by(approver: Approver, authors: tuple[ContentAuthor, ...]) -> ContentAuthor | None:
+    """The first of ``authors`` who is ``approver``: by e-mail address, or by name (folded as the registry folds
+    them). git identities are whatever the committer configured, so this catches an author approving their own
+    change under their registry identity, not one committing under a name and address that are not theirs."""
+    name = name_key(approver.name)
+    for author in authors:
+        if (approver.email and email_key(author.email) == approver.email) or name_key(author.name) == name:
+            return author
+    return None
+
+
+def review_card(
+    card: Card,
+    policy: ApprovalPolicy,
+    registry: Registry,
+    today: dt.date,
+    authors: tuple[ContentAuthor, ...] = (),
+) -> ReviewState:
+    """Evaluate every approval of ``card`` and what its risk tier still needs; ``authors`` changed its content
+    since the trusted base (with git history at hand) and cannot approve it."""
     required = policy.roles_for(card.data.get("risk_tier"))
     state = ReviewState(required)
     if card.is_draft:
@@ -151,7 +188,7 @@ def review_card(card: Card, policy: ApprovalPolicy, registry: Registry, today: d
     seen: dict[str, tuple[int, str]] = {}
     counted: dict[str, dt.date] = {}
     for index, approval in enumerate(card.data.get("approvals", [])):
-        problem, verified = _problem(card, approval, digest, policy, registry, today, seen)
+        problem, verified = _problem(card, approval, digest, policy, registry, today, seen, authors)
         date = parse_isodate(approval["date"])
         check = ApprovalCheck(
             index,

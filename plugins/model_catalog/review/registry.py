@@ -44,6 +44,8 @@ class Approver:
     roles: frozenset[str]
     keys: tuple[Any, ...] = ()
     """Parsed public keys (``sshsig.PublicKey``)."""
+    key_ids: tuple[str, ...] = ()
+    """The keys as ``type base64``, comment dropped: what tells two keys apart."""
 
 
 @dataclass
@@ -107,7 +109,7 @@ def load_registry(path: Path, source: str, max_bytes: int = 1_000_000) -> Regist
             )
 
     for index, entry in enumerate(data["approvers"]):
-        keys = []
+        keys, key_ids = [], []
         for key_index, line in enumerate(entry.get("keys", [])):
             try:
                 keys.append(parse_public_key(line))
@@ -123,12 +125,14 @@ def load_registry(path: Path, source: str, max_bytes: int = 1_000_000) -> Regist
                     )
                 )
                 continue
-            claim("key", " ".join(line.split()[:2]), index, ("keys", key_index), "this SSH key")
+            key_ids.append(" ".join(line.split()[:2]))
+            claim("key", key_ids[-1], index, ("keys", key_index), "this SSH key")
         name = entry["name"]
         claim("name", name_key(name), index, ("name",), f"the name {name!r}")
         if entry.get("email"):
             claim("email", email_key(entry["email"]), index, ("email",), f"the e-mail address {entry['email']!r}")
         registry.approvers.setdefault(
-            name, Approver(name, email_key(entry.get("email", "")), frozenset(entry["roles"]), tuple(keys))
+            name,
+            Approver(name, email_key(entry.get("email", "")), frozenset(entry["roles"]), tuple(keys), tuple(key_ids)),
         )
     return registry

@@ -23,12 +23,14 @@ from urllib.parse import quote, urljoin
 from model_catalog._infra.cache_folder import CacheError
 from model_catalog._infra.card_cache import CardCache
 from model_catalog._infra.gcpause import collector_paused
+from model_catalog._infra.git import GitError
 from model_catalog._infra.text_cache import TextCache
 from model_catalog.cards.schema import CardSchema
 from model_catalog.check import check_cards
 from model_catalog.config.settings import CatalogSettings, SettingsError
 from model_catalog.errors import CardError, SchemaError, format_text
 from model_catalog.formats.json_schema import card_json_schema
+from model_catalog.revisions import Judgement, judged_by, trust_revision
 from model_catalog.site.html import Compactor, compact_html, find_whole
 from model_catalog.site.layout import CatalogSite, RenderedPage, page_dest
 from model_catalog.site.templates import TemplateProblem, TemplateRenderer
@@ -55,6 +57,8 @@ class SiteConfig:
     """Warnings fail the build (checked here, before the site directory is cleaned)."""
     serving: bool
     """Builds follow one another in this process (``mkdocs serve``): drafts are shown by default, state is kept."""
+    config_file: Path | None = None
+    """The site's configuration file, whose version in a trusted base revision holds the rules (``trust_base``)."""
 
     @property
     def workers(self) -> int:
@@ -142,11 +146,17 @@ class CatalogBuild:
         """
         # Thousands of cards, pages and files that form no cycles: a collection started here would walk them
         # all, and every object the generator keeps from its last build, for nothing.
-        with collector_paused():
-            return cls._prepare(settings, site_config, previous if site_config.serving else None)
+        revision = trust_revision(settings)
+        config = str(site_config.config_file) if site_config.config_file else None
+        try:
+            with collector_paused(), judged_by(settings, config, revision) as judgement:
+                return cls._prepare(judgement, site_config, previous if site_config.serving else None)
+        except GitError as exc:
+            raise BuildError(f"model-catalog: trusted base {revision}: {exc}") from None
 
     @classmethod
-    def _prepare(cls, settings: CatalogSettings, site: SiteConfig, last: CatalogBuild | None) -> CatalogBuild:
+    def _prepare(cls, judgement: Judgement, site: SiteConfig, last: CatalogBuild | None) -> CatalogBuild:
+        settings = judgement.settings
         if settings.templates_path and not settings.templates_path.is_dir():
             raise BuildError(f"templates_dir: {settings.templates_path} is not a folder")
         try:
@@ -158,6 +168,8 @@ class CatalogBuild:
                 workers=site.workers,
                 reuse=last.card_cache if last else None,
                 remember=site.serving,
+                authors=judgement.authors,
+                exclude=judgement.exclude,
             )
             text_cache = TextCache(
                 checked.cache_folder, schema.digest, previous=last.text_cache if last else None, remember=site.serving
