@@ -137,6 +137,32 @@ def card(
     return with_approval(text) if approved and status != "draft" else text
 
 
+GIT_DATE = "2025-03-01T12:00:00+00:00"
+ADA = ("Ada Lovelace", "ada@example.com")
+
+
+def git(repo: Path, *args: str, who: tuple[str, str] = ADA) -> str:
+    """The real git in ``repo``, as ``who`` (author and committer), at a fixed date and without the machine's
+    configuration: the same commits, and ids, on every run."""
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": who[0],
+        "GIT_AUTHOR_EMAIL": who[1],
+        "GIT_COMMITTER_NAME": who[0],
+        "GIT_COMMITTER_EMAIL": who[1],
+        "GIT_AUTHOR_DATE": GIT_DATE,
+        "GIT_COMMITTER_DATE": GIT_DATE,
+        "GIT_CONFIG_GLOBAL": "/dev/null",
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
+    return subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, text=True, check=True).stdout
+
+
+def commit_all(repo: Path, message: str, who: tuple[str, str] = ADA) -> None:
+    git(repo, "add", "-A", who=who)
+    git(repo, "commit", "-q", "-m", message, who=who)
+
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",

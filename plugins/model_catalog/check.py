@@ -59,6 +59,7 @@ def check_cards(
     remember: bool = False,
     authors: Callable[[Card], tuple[ContentAuthor, ...]] | None = None,
     exclude: tuple[Path, ...] = (),
+    registry_source: str | None = None,
 ) -> CheckedCatalog:
     """Load, validate and review the cards of ``settings`` (or only those under ``paths``).
 
@@ -71,7 +72,9 @@ def check_cards(
     ``remember`` makes this check's cache keep what such a later check reuses.
     """
     with collector_paused():  # thousands of cards and reviews, no cycles among them
-        return _check_cards(settings, paths, schema, today, root, workers, reuse, remember, authors, exclude)
+        return _check_cards(
+            settings, paths, schema, today, root, workers, reuse, remember, authors, exclude, registry_source
+        )
 
 
 def _check_cards(
@@ -85,6 +88,7 @@ def _check_cards(
     remember: bool,
     authors: Callable[[Card], tuple[ContentAuthor, ...]] | None,
     exclude: tuple[Path, ...],
+    registry_source: str | None,
 ) -> CheckedCatalog:
     schema = schema or CardSchema.load(settings.schema_extension_path)
     policy = settings.approvals
@@ -100,7 +104,9 @@ def _check_cards(
         exclude=[registry_path, *exclude],
         context=settings.cards_path if inside else None,
     )
-    registry = load_registry(registry_path, display_path(registry_path, root), settings.max_card_bytes)
+    registry = load_registry(
+        registry_path, registry_source or display_path(registry_path, root), settings.max_card_bytes
+    )
     checked = CheckedCatalog(catalog, registry, errors=list(catalog.errors), cache=cache, cache_folder=folder)
     today = today or build_date()
     if any(not card.is_draft for card in catalog.cards):

@@ -82,6 +82,7 @@ def _check(args: argparse.Namespace) -> CheckedCatalog:
                 workers=workers,
                 authors=judgement.authors,
                 exclude=judgement.exclude,
+                registry_source=judgement.registry_source,
             )
     except GitError as exc:
         raise UsageError(f"trusted base {revision}: {exc}") from None

@@ -289,6 +289,8 @@ class Judgement:
     settings: CatalogSettings
     authors: Callable[[Card], tuple[ContentAuthor, ...]] | None = None
     exclude: tuple[Path, ...] = ()
+    registry_source: str | None = None
+    """How messages name the registry: the base's, as ``cards/APPROVERS.yaml at origin/main (1a2b3c4d5e6f)``."""
     base: str | None = None
     """The trusted base's name, when there is one."""
 
@@ -307,4 +309,11 @@ def judged_by(settings: CatalogSettings, config: str | None, revision: str | Non
         return
     with tempfile.TemporaryDirectory(prefix="model-catalog-base-") as folder:
         base = trusted_base(settings, revision, config, Path(folder), folder=settings.base_dir)
-        yield Judgement(base.settings, base.authors_of, (settings.registry_path,), base.revision.label)
+        registry = base.revision.relative(base.settings.registry_path) or "the approvers registry"
+        yield Judgement(
+            base.settings,
+            base.authors_of,
+            (settings.registry_path,),
+            f"{registry} at {base.revision.label}",
+            base.revision.label,
+        )

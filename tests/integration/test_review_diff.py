@@ -8,13 +8,12 @@ renames a card file, and tries to approve itself through the registry and throug
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import GOLDEN, run_cli, with_approval, write_site
+
+from helpers import ADA, GOLDEN, commit_all, git, run_cli, with_approval, write_site
 
 REGISTRY = """\
 approvers:
@@ -53,28 +52,10 @@ evaluation_data: [{name: Payments 2025-Q1}]
 ethical_considerations: [{risk: Blocks legitimate customers, mitigation: Human review of every hold}]
 """
 SCORING = FRAUD.replace("id: fraud", "id: scoring").replace("name: Fraud", "name: Scoring")
-DATE = "2025-03-01T12:00:00+00:00"
 
 
-def git(repo: Path, *args: str, who: tuple[str, str] = ("Ada Lovelace", "ada@example.com")) -> str:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": who[0],
-        "GIT_AUTHOR_EMAIL": who[1],
-        "GIT_COMMITTER_NAME": who[0],
-        "GIT_COMMITTER_EMAIL": who[1],
-        "GIT_AUTHOR_DATE": DATE,
-        "GIT_COMMITTER_DATE": DATE,
-        "GIT_CONFIG_GLOBAL": "/dev/null",
-        "GIT_CONFIG_NOSYSTEM": "1",
-    }
-    done = subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, text=True, check=True)
-    return done.stdout
-
-
-def commit(repo: Path, message: str, who: tuple[str, str] = ("Ada Lovelace", "ada@example.com")) -> None:
-    git(repo, "add", "-A", who=who)
-    git(repo, "commit", "-q", "-m", message, who=who)
+def commit(repo: Path, message: str, who: tuple[str, str] = ADA) -> None:
+    commit_all(repo, message, who)
 
 
 def approve(path: Path, approver: str, role: str) -> None:
@@ -351,3 +332,99 @@ def test_the_build_of_a_pull_request_judges_by_the_base(repo: Path) -> None:
     done = mkdocs_build(repo, env={"MODEL_CATALOG_TRUST_BASE": "no-such-rev"})
     assert done.returncode == 1 and "trusted base no-such-rev: unknown revision" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+# The GitHub Action (action.yml), its steps run here as the runner runs them: bash, the step's environment with
+# its expressions evaluated, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY and GITHUB_PATH files.
+
+_EXPRESSION = re.compile(r"\$\{\{\s*([^}]+?)\s*\}\}")
+
+
+def run_action(checkout: Path, inputs: dict[str, str], base_ref: str, tmp: Path) -> tuple[list[int], str, str]:
+    """Each step's exit code (stopping at the first failure, as the runner does), the job summary and the log."""
+    import subprocess
+    import sys
+
+    import yaml
+
+    from helpers import ENV, REPO
+
+    action = yaml.safe_load((REPO / "action.yml").read_text())
+    values = {f"inputs.{name}": str(spec.get("default", "")) for name, spec in action["inputs"].items()}
+    values.update({f"inputs.{name}": value for name, value in inputs.items()})
+    values["github.base_ref"] = base_ref
+    summary, output = tmp / "summary.md", tmp / "output"
+    summary.write_text("")
+    bin_folder = str(Path(sys.executable).parent)
+    codes, log = [], ""
+
+    def evaluate(text: str) -> str:
+        return _EXPRESSION.sub(lambda match: values.get(match[1], ""), str(text))
+
+    for step in action["runs"]["steps"]:
+        condition = step.get("if")
+        if condition:
+            left, _, right = condition.partition("==")
+            if values.get(left.strip(), "") != right.strip().strip("'"):
+                continue
+        output.write_text("")
+        env = {**ENV, "PATH": bin_folder + ":" + ENV["PATH"], "GITHUB_ACTION_PATH": str(REPO)}
+        env.update({"GITHUB_STEP_SUMMARY": str(summary), "GITHUB_OUTPUT": str(output), "RUNNER_TEMP": str(tmp)})
+        env.update({"GITHUB_PATH": str(tmp / "path"), "GIT_CONFIG_GLOBAL": "/dev/null"})
+        env.update({name: evaluate(value) for name, value in step.get("env", {}).items()})
+        folder = checkout / evaluate(step.get("working-directory", "."))
+        done = subprocess.run(
+            ["bash", "-e", "-c", step["run"]], cwd=folder, env=env, capture_output=True, text=True, check=False
+        )
+        log += done.stdout + done.stderr
+        codes.append(done.returncode)
+        for line in output.read_text().splitlines():
+            name, _, value = line.partition("=")
+            values[f"steps.{step.get('id')}.outputs.{name}"] = value
+        if done.returncode:
+            break
+    return codes, summary.read_text(), log
+
+
+@pytest.fixture
+def pull_request(repo: Path, tmp_path: Path) -> Path:
+    """A clone of ``repo`` (the remote, ``origin``) checked out on a branch of its own, as actions/checkout leaves a
+    pull request with fetch-depth 0."""
+    clone = tmp_path / "checkout"
+    git(tmp_path, "clone", "-q", "--branch", "main", str(repo), str(clone))
+    git(clone, "checkout", "-q", "-b", "pull-request")
+    return clone
+
+
+def test_the_action_passes_a_good_change_and_summarises_it(pull_request: Path, tmp_path: Path) -> None:
+    fraud = pull_request / "cards" / "fraud" / "1.0.yaml"
+    edit(fraud, "Hold payments for review", "Hold payments for manual review")
+    commit(pull_request, "Wording", who=("Omar Oversight", "omar@example.com"))
+    approve(fraud, "Rita Reviewer", "ml-lead")
+    commit(pull_request, "Approved", who=("Rita Reviewer", "rita@example.com"))
+    codes, summary, log = run_action(pull_request, {"install": "false"}, "main", tmp_path)
+    assert codes == [0, 0, 0], log
+    assert summary.startswith("## Model catalog: what this change does")
+    assert "| ⚪ editorial | fraud 1.0 | modified |" in summary
+    assert "::notice file=cards/fraud/1.0.yaml,line=" in log
+
+
+def test_the_action_fails_a_change_that_approves_itself(pull_request: Path, tmp_path: Path) -> None:
+    fraud = pull_request / "cards" / "fraud" / "1.0.yaml"
+    edit(fraud, "Unseen merchants are scored poorly", "Unseen merchants are scored poorly; so are refunds")
+    registry = pull_request / "cards" / "APPROVERS.yaml"
+    registry.write_text(REGISTRY + "  - {name: Mallory Maker, email: mallory@example.com, roles: [ml-lead]}\n")
+    approve(fraud, "Mallory Maker", "ml-lead")
+    commit(pull_request, "Approved by me", who=MALLORY)
+    git(pull_request, "fetch", "-q", "origin")  # as the runner has it: the base branch is there
+    codes, summary, log = run_action(pull_request, {"install": "false"}, "main", tmp_path)
+    assert codes == [0, 0, 1], log
+    assert "added approver Mallory Maker \\(ml-lead\\)" in summary
+    assert re.search(r"::error file=cards/fraud/1\.0\.yaml,line=\d+,col=\d+,title=approvals\[0\]::does not count: "
+                     r"'Mallory Maker' is not in the approvers registry \(cards/APPROVERS\.yaml at origin/main ", log), log  # fmt: skip
+
+
+def test_the_action_without_a_base(pull_request: Path, tmp_path: Path) -> None:
+    git(pull_request, "remote", "remove", "origin")
+    codes, _, log = run_action(pull_request, {"install": "false"}, "", tmp_path)
+    assert codes == [2] and "::error::model-catalog: no base revision" in log

@@ -28,6 +28,9 @@ added: "Does not work on PL data" and "Does not work well on PL data" are one li
 IGNORED = frozenset({"approvals", "id", "version"})
 """Fields the diff of two cards leaves to others: approvals to the review (stale approvals, roles to approve
 again), the id and version to the catalog's diff, which pairs versions (a new version is not a change of one)."""
+LONGEST_COMPARED = 4000
+"""Words of two texts past which their likeness is not computed: difflib's time grows with the square of it, and
+a Hub card imported whole can hold tens of thousands."""
 SHOWN = 80
 """Longest value quoted in a one-line summary; longer ones are cut with an ellipsis."""
 
@@ -50,6 +53,12 @@ class Change:
     new: Any = None
     detail: dict[str, Any] = dataclasses.field(default_factory=dict)
     """Plain-JSON facts of the change (a metric's difference, whether the intervals overlap)."""
+
+    @property
+    def what(self) -> str:
+        """The summary without the field it starts with: ``added "Payments above 10000 EUR"``."""
+        prefix = f"{self.field}: "
+        return self.summary.removeprefix(prefix)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -116,10 +125,11 @@ class _Differ:
             self.mapping_items(top, where, schema_path, old, new)
         elif isinstance(old, str) and isinstance(new, str) and ("\n" in old or "\n" in new or len(new) > SHOWN):
             before, after = old.split(), new.split()
-            ratio = difflib.SequenceMatcher(None, before, after, autojunk=False).ratio()
-            self.add(
-                top, "changed", where, f"text edited ({len(before)} → {len(after)} words, {ratio:.0%} alike)", old, new
-            )
+            alike = ""
+            if len(before) + len(after) <= LONGEST_COMPARED:
+                ratio = difflib.SequenceMatcher(None, before, after, autojunk=False).ratio()
+                alike = f", {ratio:.0%} alike"
+            self.add(top, "changed", where, f"text edited ({len(before)} → {len(after)} words{alike})", old, new)
         else:
             self.add(top, "changed", where, f"{short(old)} → {short(new)}", old, new)
 

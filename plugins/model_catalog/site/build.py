@@ -170,6 +170,7 @@ class CatalogBuild:
                 remember=site.serving,
                 authors=judgement.authors,
                 exclude=judgement.exclude,
+                registry_source=judgement.registry_source,
             )
             text_cache = TextCache(
                 checked.cache_folder, schema.digest, previous=last.text_cache if last else None, remember=site.serving
