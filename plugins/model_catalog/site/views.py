@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from model_catalog.cards.model import Card, Catalog
+from model_catalog.changes.metrics import meets_threshold
 from model_catalog.review.gate import ReviewState
-from model_catalog.site.charts import Chart, metric_charts, passes
+from model_catalog.site.charts import Chart, HistoryChart, history_charts, metric_charts
 from model_catalog.site.formatting import format_number, iso_date
 
 FACETS = (
@@ -88,6 +89,8 @@ class CardView:
     banners: list[Banner]
     metric_rows: list[MetricRow]
     charts: list[Chart]
+    history: list[HistoryChart]
+    """A chart across versions for each measurement of this version that two or more versions report."""
     base: dict[str, Any] | None
     derived: list[dict[str, Any]]
     extra_fields: dict[str, Any]
@@ -120,7 +123,7 @@ def metric_rows(metrics: list[dict[str, Any]]) -> list[MetricRow]:
                 threshold=(("≥ " if metric.get("higher_is_better", True) else "≤ ") + format_number(threshold) + suffix)
                 if threshold is not None
                 else "",
-                passed=passes(metric),
+                passed=meets_threshold(metric),
                 dataset=dataset.strip(),
                 slice=str(metric.get("slice") or ""),
                 higher_is_better=bool(metric.get("higher_is_better", True)),
@@ -205,6 +208,7 @@ def card_view(
         banners=banners,
         metric_rows=metric_rows(metrics),
         charts=metric_charts(metrics),
+        history=history_charts([(v.version, v.data.get("metrics", [])) for v in reversed(versions)], card.version),
         base=base,
         derived=derived,
         extra_fields={key: value for key, value in card.data.items() if key not in RENDERED_FIELDS},
