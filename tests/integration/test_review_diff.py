@@ -405,7 +405,7 @@ def test_the_action_passes_a_good_change_and_summarises_it(pull_request: Path, t
     codes, summary, log = run_action(pull_request, {"install": "false"}, "main", tmp_path)
     assert codes == [0, 0, 0], log
     assert summary.startswith("## Model catalog: what this change does")
-    assert "| ⚪ editorial | fraud 1.0 | modified |" in summary
+    assert "| **editorial** | fraud 1.0 | modified |" in summary
     assert "::notice file=cards/fraud/1.0.yaml,line=" in log
 
 

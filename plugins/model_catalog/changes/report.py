@@ -14,8 +14,6 @@ from model_catalog.changes.catalog_diff import CardDiff, CatalogDiff
 from model_catalog.changes.semantic import LEVELS, Change
 from model_catalog.errors import CardError, format_github, printable
 
-MARKERS = {"governance": "🔴", "material": "🟠", "editorial": "⚪"}
-"""The class of a change at a glance in Markdown; the class is always written out too."""
 _PUNCTUATION = re.compile(r"([\\`*_{}\[\]()<>#!|~&@])")
 """What Markdown could read as formatting, a link, an image, HTML or an entity, escaped with a backslash."""
 
@@ -81,25 +79,25 @@ def format_markdown(diff: CatalogDiff) -> str:
     counts = diff.counts()
     lines.append(
         f"{len(diff.cards)} card version(s) changed: "
-        + ", ".join(f"{MARKERS[level]} {count} {level}" for level, count in counts.items())
+        + ", ".join(f"{count} {level}" for level, count in counts.items())
         + "."
     )
     lines.append("")
     if diff.governance:
         lines += ["### The rules cards are judged by changed", ""]
         lines += ["These need a review by whoever owns the catalog's rules:", ""]
-        lines += [f"- {MARKERS[change.level]} {change.level}: {md(change.summary)}" for change in diff.governance]
+        lines += [f"- **{change.level}**: {md(change.summary)}" for change in diff.governance]
         lines.append("")
     if diff.cards:
         lines += ["| Class | Card | Change | Needs approval from |", "|---|---|---|---|"]
         for entry in diff.cards:
             needs = md(_needs_text(entry)) if entry.needs else "nobody"
-            lines.append(f"| {MARKERS[entry.level]} {entry.level} | {md(entry.title)} | {md(entry.state)} | {needs} |")
+            lines.append(f"| **{entry.level}** | {md(entry.title)} | {md(entry.state)} | {needs} |")
         lines.append("")
     for entry in diff.cards:
         lines += [
             "<details" + (" open" if entry.level == "governance" else "") + ">",
-            f"<summary>{MARKERS[entry.level]} <b>{_html(entry.title)}</b>: {_html(entry.state)} "
+            f"<summary><b>{_html(entry.title)}</b>: {_html(entry.state)}, {_html(entry.level)} "
             f"({_html(_where(entry))})</summary>",
             "",
         ]
