@@ -20,8 +20,9 @@ from markdown_it import MarkdownIt
 
 sys.path[:0] = [str(Path(__file__).parent), str(Path(__file__).parent / "integration")]
 
-from helpers import CHROMIUM, CHROMIUM_ARGS, REPO, mkdocs_build, serving  # noqa: E402
 from test_docs_cli import SCENARIOS, TODAY  # noqa: E402
+
+from helpers import CHROMIUM, CHROMIUM_ARGS, REPO, mkdocs_build, serving  # noqa: E402
 
 IMAGES = REPO / "docs" / "img"
 SUMMARY_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Job summary</title><style>
@@ -46,18 +47,20 @@ def _example(tmp: Path) -> Path:
     return root
 
 
-def _shoot(url: str, out: Path, width: int, selector: str | None = None) -> None:
+def _shoot(url: str, out: Path, width: int, selector: str | None = None, *, full: bool = True) -> None:
+    """A screenshot of ``url``: of ``selector``'s element, of the whole page, or (``full`` false) of its first
+    screen."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": width, "height": 800}, device_scale_factor=1)
+        page = browser.new_page(viewport={"width": width, "height": 900}, device_scale_factor=1)
         page.goto(url)
         page.wait_for_load_state("networkidle")
         if selector:
             page.locator(selector).first.screenshot(path=str(out))
         else:
-            page.screenshot(path=str(out), full_page=True)
+            page.screenshot(path=str(out), full_page=full)
         browser.close()
     print(f"wrote {out.relative_to(REPO)}")
 
@@ -81,7 +84,7 @@ def compare_page(tmp: Path) -> None:
     if done.returncode:
         raise SystemExit(html.unescape(done.stderr))
     with serving(site) as base:
-        _shoot(f"{base}/models/credit-risk/compare/?a=1.0&b=2.0", IMAGES / "compare.png", 1200, "article")
+        _shoot(f"{base}/models/credit-risk/compare/?a=1.0&b=2.0", IMAGES / "compare.png", 1200, full=False)
 
 
 def main() -> None:

@@ -1,13 +1,15 @@
-/* model-catalog: client-side filtering, sorting and paging of the catalog index.
+/* model-catalog: client-side filtering, sorting and paging of the catalog index, and the models picked to compare.
  * Progressive enhancement: without this script the table lists every model.
  * With it, the table holds only the first rows that match (data-mc-page-size;
  * 0: all): the others are kept out of the page, so that typing in the filter
- * stays quick with thousands of models.
+ * stays quick with thousands of models. Each row's checkbox picks its model for
+ * the compare page (two to four; ?compare=id@version,... keeps them).
  * Plain ES2017, no dependencies, no network requests. */
 (function () {
   "use strict";
 
   var DEFAULT_KEY = "name";
+  var MAX_COMPARED = 4; /* columns of the compare page */
   var FIRST_DIR = { name: 1, metric: -1, updated: -1 }; /* first click on a new column */
   var collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
   var each = function (list, fn) { Array.prototype.forEach.call(list, fn); };
@@ -74,6 +76,37 @@
       };
     });
     var order = rows; /* rows in the sort order */
+
+    /* Models picked to compare, in the order they were picked: "id@version", each a row's checkbox value. */
+    var compareBar = root.querySelector("[data-mc-compare-bar]");
+    var compareGo = compareBar && compareBar.querySelector("[data-mc-compare-go]");
+    var compareClear = compareBar && compareBar.querySelector("[data-mc-compare-clear]");
+    var compareNote = compareBar && compareBar.querySelector("[data-mc-compare-note]");
+    var pickers = new Map(); /* key -> its row's checkbox, in the table or not */
+    var picked = [];
+    rows.forEach(function (row) {
+      var input = row.el.querySelector("input[data-mc-select]");
+      if (input && compareBar) { pickers.set(input.value, input); input.hidden = false; }
+    });
+
+    function showPicked(message) {
+      if (!compareBar) return;
+      var n = picked.length;
+      compareGo.textContent = "Compare selected (" + n + ")";
+      compareGo.disabled = n < 2 || n > MAX_COMPARED;
+      compareNote.textContent = message || (
+        n === 0 ? "Select 2 to " + MAX_COMPARED + " models to compare them side by side." :
+        n === 1 ? "1 model selected: select at least one more to compare." :
+        n < MAX_COMPARED ? n + " models selected; up to " + MAX_COMPARED + " can be compared." :
+        n + " models selected, the most that can be compared at once.");
+    }
+
+    function pick(key, on) {
+      var input = pickers.get(key);
+      if (on && picked.indexOf(key) === -1) picked.push(key);
+      if (!on) picked = picked.filter(function (other) { return other !== key; });
+      if (input) input.checked = on;
+    }
     var shownEls = Array.prototype.slice.call(tbody.children); /* what the table holds now */
 
     function applySort() {
@@ -186,6 +219,10 @@
       var key = dir < 0 ? sort.slice(1) : sort;
       state.key = sortKeys.indexOf(key) !== -1 ? key : DEFAULT_KEY;
       state.dir = state.key === key ? dir : 1;
+      picked.slice().forEach(function (other) { pick(other, false); });
+      (params.get("compare") || "").split(",").forEach(function (other) {
+        if (pickers.has(other) && picked.length < MAX_COMPARED) pick(other, true);
+      });
     }
 
     function writeUrl() {
@@ -200,6 +237,8 @@
         });
       });
       if (state.key !== DEFAULT_KEY || state.dir !== 1) params.set("sort", (state.dir < 0 ? "-" : "") + state.key);
+      params.delete("compare");
+      if (picked.length) params.set("compare", picked.join(","));
       var query = params.toString();
       try {
         window.history.replaceState(window.history.state, "",
@@ -245,6 +284,33 @@
       update();
     });
 
+    if (compareBar) {
+      tbody.addEventListener("change", function (event) {
+        var input = event.target;
+        if (!input.matches || !input.matches("input[data-mc-select]")) return;
+        if (input.checked && picked.length >= MAX_COMPARED) {
+          input.checked = false; /* refused: the compare page has four columns */
+          showPicked("At most " + MAX_COMPARED + " models can be compared: clear one of the " + picked.length +
+            " selected first.");
+          return;
+        }
+        pick(input.value, input.checked);
+        showPicked();
+        writeUrl();
+      });
+      compareClear.addEventListener("click", function () {
+        picked.slice().forEach(function (other) { pick(other, false); });
+        showPicked();
+        writeUrl();
+      });
+      compareGo.addEventListener("click", function () {
+        if (picked.length < 2 || picked.length > MAX_COMPARED) return;
+        /* "+" of a version would read as a space in a query */
+        var models = picked.map(function (key) { return key.replace(/\+/g, "%2B"); }).join(",");
+        window.location.href = compareBar.getAttribute("data-mc-compare-href") + "?m=" + models;
+      });
+    }
+
     if (moreButton) moreButton.addEventListener("click", function () { limit += pageSize; filter(); });
     if (allButton) allButton.addEventListener("click", function () { limit = Infinity; filter(); });
 
@@ -263,6 +329,7 @@
 
     readUrl();
     form.hidden = false;
+    if (compareBar) { showPicked(); compareBar.hidden = false; }
     if (state.key !== DEFAULT_KEY || state.dir !== 1) applySort(); /* server order is name ascending */
     updateAriaSort();
     filter();

@@ -163,7 +163,7 @@ def test_the_card_page_shows_history_in_one_details_open_only_with_a_regression(
     html = render_page(cards, cards[1])
     assert 'class="mc-chart mc-chart--dots"' not in html and "mc-chart--bars" not in html
     assert '<h3 id="metric-history">Metric history</h3>' in html
-    assert html.count("<details") == 1 and '<details class="mc-history" open>' in html
+    assert html.count('<details class="mc-history') == 1 and '<details class="mc-history" open>' in html
     assert "2 measurements across 2 versions: ▼ 1 with a regression" in html
     figures = re.findall(r'<figure class="mc-chart mc-chart--history" id="(mc-history-\d)">', html)
     assert figures == ["mc-history-0", "mc-history-1"]

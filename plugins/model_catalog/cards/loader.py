@@ -23,6 +23,10 @@ from model_catalog.errors import CardError, CatalogError
 CARD_SUFFIXES = (".yaml", ".yml")
 DEFAULT_MAX_BYTES = 1_000_000
 REGISTRY_NAME = "APPROVERS.yaml"
+RESERVED_IDS = ("compare", "problems")
+"""Ids the site takes for pages of its own (``models/compare/``, ``models/problems/``): no model may have them."""
+RESERVED_VERSIONS = ("compare",)
+"""Versions the site takes for a page of each model (``models/<id>/compare/``), compared without case."""
 
 
 @functools.lru_cache(maxsize=64)
@@ -207,8 +211,23 @@ def read_cards(
 
 
 def check_catalog(cards: list[Card]) -> list[CardError]:
-    """Checks between cards: unique (id, version), lineage that resolves."""
+    """Checks between cards: unique (id, version), lineage that resolves; no id or version the site reserves."""
     errors: list[CardError] = []
+    for card in cards:
+        if card.id in RESERVED_IDS:
+            line, column = card.where(("id",))
+            problem = (
+                f"the id {card.id!r} is reserved for a page of the catalog itself (models/{card.id}/ with the default "
+                "prefix); choose another id"
+            )
+            errors.append(CardError(card.source, line, column, "id", problem))
+        if card.version.lower() in RESERVED_VERSIONS:
+            line, column = card.where(("version",))
+            problem = (
+                f"the version {card.version!r} is reserved for the page that compares the versions of {card.id} "
+                f"(models/{card.id}/compare/ with the default prefix); choose another version"
+            )
+            errors.append(CardError(card.source, line, column, "version", problem))
     groups: dict[tuple[str, str], list[Card]] = {}
     for card in cards:
         # Versions are compared without case: they are URL paths, and some file systems ignore case.

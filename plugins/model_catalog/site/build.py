@@ -201,6 +201,7 @@ class CatalogBuild:
             json_schema=json.dumps(card_json_schema(schema), indent=2, ensure_ascii=False),
             cache=text_cache,
             reuse=last.made if last else None,
+            schema=schema,
         )
         clash_possible = not catalog_site.prefix or (site.docs_dir / catalog_site.prefix).is_dir()
         for src_uri in catalog_site.pages if clash_possible else ():

@@ -25,10 +25,12 @@ from markupsafe import escape
 from model_catalog._infra.parallel import fork_map
 from model_catalog._infra.text_cache import TextCache
 from model_catalog.cards.model import Card, Catalog
+from model_catalog.cards.schema import CardSchema
 from model_catalog.errors import CardError
 from model_catalog.formats import EXPORTERS
 from model_catalog.formats.catalog_json import write_catalog_json
 from model_catalog.review.gate import ReviewState
+from model_catalog.site.compare import compare_link, compare_query, model_compare_view
 from model_catalog.site.html import compact_html, toc_of
 from model_catalog.site.templates import TemplateRenderer
 from model_catalog.site.views import card_view, index_view
@@ -36,10 +38,20 @@ from model_catalog.site.views import card_view, index_view
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
-ASSETS = ("assets/catalog.js", "assets/catalog.css")
+ASSETS = ("assets/catalog.js", "assets/catalog.css", "assets/compare.js")
 ASSET_DIR = "assets/model-catalog"
 ASSET_URLS = tuple(posixpath.join(ASSET_DIR, posixpath.basename(asset)) for asset in ASSETS)
-"""Where the catalog's style sheet and script are published, relative to the site root."""
+"""Where the catalog's style sheet and scripts are published, relative to the site root."""
+_ASSET_URL = dict(zip(ASSETS, ASSET_URLS, strict=True))
+PAGE_SCRIPTS = {
+    "index": ("assets/catalog.js",),
+    "compare": ("assets/compare.js",),
+    "model-compare": ("assets/compare.js",),
+}
+"""The scripts each kind of page loads after its content (the others load none)."""
+COMPARE_DIR = "compare"
+"""The folder of the page that compares models (``models/compare/``) and of each model's that compares its versions
+(``models/<id>/compare/``): a name no id or version may take (``cards/loader.py``'s reserved names)."""
 EXPORT_FILES = {"card.json": "json", "huggingface-README.txt": "huggingface", "cyclonedx.json": "cyclonedx"}
 """The files published next to each card version's page, by name, and the export that writes them.
 (The Hugging Face card is not named README.md: MkDocs would take it for a page of the site.)"""
@@ -60,17 +72,21 @@ class SitePage:
     """Path as if it were a Markdown file in docs_dir: ``models/x/index.md``."""
     title: str
     kind: str
-    """``index``, ``card``, ``problems`` or ``redirect`` (a model's permanent URL, sending readers on to the latest
-    version: a page, so that links and other plugins can name it, but a whole HTML document of its own)."""
+    """``index``, ``card``, ``problems``, ``redirect`` (a model's permanent URL, sending readers on to the latest
+    version: a page, so that links and other plugins can name it, but a whole HTML document of its own),
+    ``model-compare`` (a model's versions side by side) or ``compare`` (the models a reader picked on the index)."""
     card: Card | None = None
     is_latest: bool = False
     """The page of the model's latest version: in the site search, with the card's tags."""
     in_nav: bool = False
     meta: dict[str, Any] = field(default_factory=dict)
+    versions: list[Card] = field(default_factory=list)
+    """A ``model-compare`` page's versions, newest first."""
 
     @property
     def searchable(self) -> bool:
-        """Whether the page belongs in the site's search: not older versions, redirects or the problems page."""
+        """Whether the page belongs in the site's search: not older versions, redirects, the problems page or the
+        compare pages."""
         return not self.meta.get("search", {}).get("exclude")
 
     def markdown(self) -> str:
@@ -129,6 +145,7 @@ class CatalogSite:
         cache: TextCache | None = None,
         reuse: dict[str, RenderedPage] | None = None,
         index_page_size: int = 50,
+        schema: CardSchema | None = None,
     ):
         """``reuse`` is what an earlier build in this process (``mkdocs serve``) made (its :attr:`made`):
         it is taken by cache key instead of read from the cache."""
@@ -141,6 +158,8 @@ class CatalogSite:
         self.reviews = reviews or {}
         self.json_schema = json_schema
         self.index_page_size = index_page_size
+        self.schema = schema or CardSchema.load()
+        """The card format, with its extension: what a change to each field is (``meta.review``)."""
         self.cache = cache or TextCache(None, "")
         self.pages: dict[str, SitePage] = {}
         self.files: dict[str, str] = {}
@@ -171,6 +190,14 @@ class CatalogSite:
         """The model's permanent URL: a page that sends readers on to the latest version's page."""
         return page_dest(self._path(card.id, "index.md"), self.directory_urls)
 
+    def compare_src(self) -> str:
+        """The page that compares the models a reader picked on the index."""
+        return self._path(COMPARE_DIR, "index.md")
+
+    def model_compare_src(self, model_id: str) -> str:
+        """The page that compares a model's versions."""
+        return self._path(model_id, COMPARE_DIR, "index.md")
+
     def export_urls(self, card: Card) -> dict[str, str]:
         return {export: self._path(card.id, card.version, name) for name, export in EXPORT_FILES.items()}
 
@@ -182,7 +209,14 @@ class CatalogSite:
                 self._path("problems", "index.md"), "Catalog problems", "problems", meta={"search": {"exclude": True}}
             )
             self.pages[problems.src_uri] = problems
-        for versions in self.catalog.models(include_drafts=self.include_drafts).values():
+        models = self.catalog.models(include_drafts=self.include_drafts)
+        # Wide, and made of what other pages hold: out of the search, the whole width for their columns.
+        compare_meta = {"search": {"exclude": True}, "hide": ["navigation", "toc"]}
+        if len(models) >= 2:
+            self.pages[self.compare_src()] = SitePage(
+                self.compare_src(), "Compare models", "compare", meta=compare_meta
+            )
+        for versions in models.values():
             latest = versions[0]
             # One page per version, so the latest is built once and its text found once by search.
             redirect = SitePage(
@@ -204,6 +238,11 @@ class CatalogSite:
                 for name, export in EXPORT_FILES.items():
                     self._queue_export(self._path(card.id, card.version, name), export, card)
                 self._urls[card.key] = self.card_url(card)
+            if len(versions) >= 2:
+                src = self.model_compare_src(latest.id)
+                self.pages[src] = SitePage(
+                    src, f"Compare versions of {latest.name}", "model-compare", meta=compare_meta, versions=versions
+                )
         if self.json_schema:
             self.files[self._path("card.schema.json")] = self.json_schema
         for asset, url in zip(ASSETS, ASSET_URLS, strict=True):
@@ -217,22 +256,28 @@ class CatalogSite:
         """The URLs of the pages that stay out of the site's search (see :attr:`SitePage.searchable`)."""
         return [page_dest(src, self.directory_urls) for src, page in self.pages.items() if not page.searchable]
 
-    def _with_assets(self, html: str, href: Callable[[str], str], script: bool) -> str:
-        """A catalog page's body with the catalog's style sheet before it and (on the index, which it filters)
-        its script after it.
+    def _with_assets(self, html: str, href: Callable[[str], str], scripts: tuple[str, ...] = ()) -> str:
+        """A catalog page's body with the catalog's style sheet before it and ``scripts`` (the index's filter,
+        the compare pages' renderer) after it.
 
-        They load with the catalog's pages only, never with the site's other pages. Both sit in the page's
-        content, which Material's instant navigation swaps in and whose scripts it runs again; the script
+        They load with the catalog's pages only, never with the site's other pages. All sit in the page's
+        content, which Material's instant navigation swaps in and whose scripts it runs again; each script
         starts itself when it runs, so it works as well from ``file://``, where instant navigation never starts.
         """
-        urls = {posixpath.splitext(url)[1]: escape(href(url)) for url in ASSET_URLS}
-        css, js = urls[".css"], urls[".js"]
-        return f'<link rel="stylesheet" href="{css}">{html}' + (f'<script src="{js}"></script>' if script else "")
+        css = escape(href(_ASSET_URL["assets/catalog.css"]))
+        tail = "".join(f'<script src="{escape(href(_ASSET_URL[script]))}"></script>' for script in scripts)
+        return f'<link rel="stylesheet" href="{css}">{html}{tail}'
 
     def page_key(self, src_uri: str, edit_url: str | None) -> str | None:
         """What a card page's HTML depends on, hashed; None for pages that are always rendered."""
         page = self.pages[src_uri]
         card = page.card
+        if page.kind in ("compare", "model-compare"):
+            # A model's versions: their content (the page holds their data), links to their pages and the title.
+            versions = [(v.version, v.fingerprint) for v in page.versions]
+            return self.cache.key(
+                "page", self.renderer.digest, src_uri, self.directory_urls, self.prefix, page.kind, versions
+            )
         if card is None:
             return None
         review = self.reviews.get(card.key)
@@ -417,6 +462,7 @@ class CatalogSite:
             problems_href = (
                 href(page_dest(self._path("problems", "index.md"), self.directory_urls)) if self.problems else None
             )
+            compare = self.compare_src() in self.pages
             html = self.renderer.render(
                 "index.html",
                 view=index,
@@ -424,9 +470,28 @@ class CatalogSite:
                 problems_href=problems_href,
                 catalog_json_href=href(self._path("catalog.json")),
                 page_size=self.index_page_size,
+                compare_href=href(page_dest(self.compare_src(), self.directory_urls)) if compare else None,
+                compare_keys={
+                    href(self.card_url(versions[0])): f"{model_id}@{versions[0].version}"
+                    for model_id, versions in self.catalog.models(include_drafts=self.include_drafts).items()
+                }
+                if compare
+                else {},
             )
         elif page.kind == "problems":
             html = self.renderer.render("problems.html", problems=self.problems)
+        elif page.kind == "model-compare":
+            compared = model_compare_view(page.versions, lambda card: href(self.card_url(card)))
+            html = self.renderer.render("model-compare.html", view=compared)
+        elif page.kind == "compare":
+            # Placeholders the script fills in with a checked id and version.
+            pattern = self._path("{id}", "{version}", "index.md")
+            html = self.renderer.render(
+                "compare.html",
+                index_href=href(page_dest(self._path("index.md"), self.directory_urls)),
+                card_json_href=href(self._path("{id}", "{version}", "card.json")),
+                card_page_href=href(page_dest(pattern, self.directory_urls)),
+            )
         else:
             assert page.card is not None
             view = card_view(
@@ -438,7 +503,19 @@ class CatalogSite:
                 include_drafts=self.include_drafts,
                 edit_url=edit_url,
                 review=self.reviews.get(page.card.key),
+                schema=self.schema,
+                compare_href=lambda old, new: (
+                    href(page_dest(self.model_compare_src(new.id), self.directory_urls))
+                    + compare_query(old.version, new.version)
+                ),
             )
-            html = self.renderer.render("card.html", view=view, card=view.data)
-        html = self._with_assets(compact_html(html), href, script=page.kind == "index")
+            versions = self.catalog.versions(page.card.id, include_drafts=self.include_drafts)
+            pair = compare_link(page.card, versions)
+            compare_href = (
+                href(page_dest(self.model_compare_src(page.card.id), self.directory_urls)) + compare_query(*pair)
+                if pair
+                else None
+            )
+            html = self.renderer.render("card.html", view=view, card=view.data, compare_href=compare_href)
+        html = self._with_assets(compact_html(html), href, PAGE_SCRIPTS.get(page.kind, ()))
         return RenderedPage(html, toc_of(html))

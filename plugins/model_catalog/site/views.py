@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from model_catalog.cards.model import Card, Catalog
+from model_catalog.cards.schema import CardSchema
 from model_catalog.changes.metrics import meets_threshold
 from model_catalog.review.gate import ReviewState
+from model_catalog.site.changes_view import VersionChanges, change_history, version_changes
 from model_catalog.site.charts import Chart, HistoryChart, history_charts, metric_charts
 from model_catalog.site.formatting import format_number, iso_date
 
@@ -98,6 +100,11 @@ class CardView:
     """Links to the card in each export format (json, huggingface, cyclonedx)."""
     edit_url: str | None
     review: ReviewState | None
+    changed: VersionChanges | None = None
+    """What changed since the version before (None for a model's first version, and on its latest version's
+    page, which shows the whole ``change_history`` instead)."""
+    change_history: list[VersionChanges] = field(default_factory=list)
+    """Every version's changes from the one before, newest first: on the latest version's page only."""
 
 
 def metric_rows(metrics: list[dict[str, Any]]) -> list[MetricRow]:
@@ -142,6 +149,8 @@ def card_view(
     include_drafts: bool,
     edit_url: str | None,
     review: ReviewState | None = None,
+    schema: CardSchema | None = None,
+    compare_href: Callable[[Card, Card], str | None] = lambda old, new: None,
 ) -> CardView:
     """Everything the card template needs about one version of one model."""
     versions = catalog.versions(card.id, include_drafts=include_drafts)
@@ -215,7 +224,27 @@ def card_view(
         export_hrefs={name: href(url) for name, url in export_urls(card).items()},
         edit_url=edit_url,
         review=review,
+        **_changes(card, versions, schema or CardSchema.load(), lambda other: href(page_url(other)), compare_href),
     )
+
+
+def _changes(
+    card: Card,
+    versions: list[Card],
+    schema: CardSchema,
+    href: Callable[[Card], str],
+    compare_href: Callable[[Card, Card], str | None],
+) -> dict[str, Any]:
+    """The ``changed`` or ``change_history`` of a card's view (see :class:`CardView`)."""
+    if card not in versions:
+        return {}
+    if versions[0] is card:
+        return {"change_history": change_history(versions, schema, href=href, compare_href=compare_href)}
+    at = versions.index(card)
+    if at + 1 < len(versions):
+        older = versions[at + 1]
+        return {"changed": version_changes(older, card, schema, href=href, compare_href=compare_href)}
+    return {}
 
 
 def headline_metric(card: Card) -> dict[str, Any] | None:
