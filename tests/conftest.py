@@ -14,7 +14,7 @@ import pytest
 from helpers import CHROMIUM, CHROMIUM_ARGS, REPO, run
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser
+    from playwright.sync_api import Browser, Page
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -46,6 +46,29 @@ def browser() -> Iterator[Browser]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+LOCAL_URLS = ("http://127.0.0.1:", "data:", "file:", "about:")
+"""Where a page of the site may load from in the browser tests: the local server, data: URLs, the files of a site
+opened from disk."""
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A page in a fresh context that fails its test on any script error, console error or request that leaves the
+    machine (a catalog page makes none)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on(
+        "request",
+        lambda request: request.url.startswith(LOCAL_URLS) or errors.append(f"outside request: {request.url}"),
+    )
+    yield page
+    context.close()
+    assert errors == [], errors
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
-"""The XSS corpus (tests/data/xss-payloads.txt) as the versions of one model, for the compare pages' tests: the page
-of a model's versions holds every version's text in a script element, and the page of models fetches it."""
+"""The XSS corpus (tests/data/xss-payloads.txt) in cards: one card per payload (the XSS browser test), or the versions
+of one model (the compare pages' tests: the page of a model's versions holds every version's text in a script
+element, and the page of models fetches it)."""
 
 from __future__ import annotations
 
@@ -18,23 +19,28 @@ def version_of(index: int) -> str:
     return f"{index + 1}.0"
 
 
-def hostile_version(index: int, payload: str) -> dict[str, Any]:
-    """Version ``index`` of the model: a draft whose every free-text field the compare view shows holds ``payload``
-    (cut to the field's length limit)."""
+def hostile_card(card_id: str, version: str, payload: str) -> dict[str, Any]:
+    """A draft whose every free-text field holds ``payload`` (cut to the field's length limit)."""
     short = payload[:60]
     return {
-        "id": MODEL,
+        "id": card_id,
         "name": payload[:120],
-        "version": version_of(index),
+        "version": version,
         "status": "draft",
         "summary": payload,
-        "description": f"Before. {payload} After.",
+        "description": f"Before. {payload} After.\n\n- {payload}\n\n**{payload}**",
         "owners": [{"name": payload, "email": "ada@example.com", "team": short}],
         "task": payload[:80],
         "tags": [short, "xss"],
         "license": "MIT",
         "risk_tier": "low",
-        "model_details": {"architecture": payload, "framework": payload},
+        "model_details": {
+            "architecture": payload,
+            "framework": payload,
+            "input_format": payload,
+            "output_format": payload,
+            "citation": payload,
+        },
         "intended_use": {"primary_uses": [payload], "primary_users": [payload], "out_of_scope": [payload]},
         "factors": {"relevant": [payload], "evaluation": [payload]},
         "metrics": [
@@ -44,15 +50,24 @@ def hostile_version(index: int, payload: str) -> dict[str, Any]:
                 "slice": payload,
                 "dataset": payload,
                 "confidence_interval": [0.4, 0.6],
+                "threshold": 0.45,
+                "unit": "fraction",
             },
-            {"name": "recall", "value": 0.7 + index / 1000, "dataset": "Shared", "threshold": 0.45},
+            {"name": payload[:80], "value": 0.7, "slice": "other", "dataset": payload},
         ],
-        "training_data": [{"name": payload, "description": payload, "size": payload}],
+        "training_data": [{"name": payload, "description": payload, "size": payload, "sensitive_data": payload}],
         "evaluation_data": [{"name": payload, "description": payload, "link": "https://example.com/data"}],
         "ethical_considerations": [{"risk": payload, "mitigation": payload}],
         "limitations": [payload],
         "caveats_and_recommendations": [payload],
+        "environmental_impact": {"hardware": payload, "region": payload, "hours": 1},
+        "links": [{"title": payload, "url": "https://example.com/?q=%3Cscript%3E"}],
     }
+
+
+def hostile_version(index: int, payload: str) -> dict[str, Any]:
+    """Version ``index`` of the model ``xss``, holding ``payload``."""
+    return hostile_card(MODEL, version_of(index), payload)
 
 
 def write_hostile_site(root: Path) -> Path:

@@ -374,17 +374,19 @@ def cmd_diff(args: argparse.Namespace) -> int:
             except GitError as exc:
                 raise UsageError(str(exc)) from None
         if args.paths:
+            from model_catalog._infra.git import Repository
+
+            top = Repository(Path.cwd()).top  # sources are paths in the repository
             wanted = [Path(os.path.abspath(path)) for path in _paths(args.paths)]
-            diff.cards = [entry for entry in diff.cards if _under(entry.new_source or entry.old_source, wanted)]
+            diff.cards = [
+                entry for entry in diff.cards if _under(top / (entry.new_source or entry.old_source or ""), wanted)
+            ]
     sys.stdout.write(FORMATS[args.format](diff))
     return EXIT_OK
 
 
-def _under(source: str | None, wanted: list[Path]) -> bool:
-    from model_catalog._infra.git import Repository
-
-    top = Repository(Path.cwd()).top
-    path = Path(os.path.abspath(top / (source or "")))
+def _under(file: Path, wanted: list[Path]) -> bool:
+    path = Path(os.path.abspath(file))
     return any(path == folder or path.is_relative_to(folder) for folder in wanted)
 
 

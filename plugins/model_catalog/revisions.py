@@ -181,6 +181,17 @@ def content_authors(
     validation = validation_for(schema)
     limit = settings.max_card_bytes
     authors: dict[str, list[ContentAuthor]] = {}
+    digests: dict[tuple[str, str], str | None] = {}
+
+    def digest_at(commit: str | None, path: str) -> str | None:
+        """The card's digest at ``commit`` (None: not there); each read once, though a commit's new file is the
+        next commit's old one."""
+        if not commit or not path:
+            return None
+        if (commit, path) not in digests:
+            digests[commit, path] = _digest(repo.blob_at(commit, path, limit), path, validation, limit)
+        return digests[commit, path]
+
     for commit, files in repo.history(base, "HEAD", [folder]):
         parent = commit.parents[0] if commit.parents else None
         for before, after in files:
@@ -188,9 +199,7 @@ def content_authors(
                 authors.setdefault(after, []).extend(authors.pop(before))  # renamed: its authors follow it
             if not after:
                 continue
-            old = repo.blob_at(parent, before, limit) if parent and before else None
-            new = repo.blob_at(commit.sha, after, limit)
-            if _digest(old, after, validation, limit) != _digest(new, after, validation, limit):
+            if digest_at(parent, before) != digest_at(commit.sha, after):
                 authors.setdefault(after, []).append(ContentAuthor(commit.author_name, commit.author_email, commit.sha))
     if worktree_too:
         name, email = repo.user()

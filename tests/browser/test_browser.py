@@ -44,26 +44,6 @@ def paged_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture
-def page(browser: Browser, site_url: str) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on(
-        "request",
-        lambda request: (
-            request.url.startswith(LOCAL)
-            or request.url.startswith("data:")
-            or errors.append(f"outside request: {request.url}")
-        ),
-    )
-    yield page
-    context.close()
-    assert errors == [], errors
-
-
 def latest_cards(example_site: Path) -> dict[str, dict]:
     data = json.loads((example_site / "models" / "catalog.json").read_text())
     return {model["id"]: model["versions"][0]["card"] for model in data["models"]}

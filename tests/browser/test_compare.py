@@ -18,7 +18,6 @@ from xss_cards import MODEL, PAYLOADS, version_of, write_hostile_site
 
 pytestmark = pytest.mark.browser
 
-LOCAL = "http://127.0.0.1:"
 """Where the sites under test are served: any other request leaves the machine."""
 TRAP = """
 window.__xss = [];
@@ -32,22 +31,6 @@ for (const name of ["alert", "confirm", "prompt", "print", "open"]) {
 def site_url(example_site: Path) -> Iterator[str]:
     with serving(example_site) as url:
         yield url
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on(
-        "request",
-        lambda request: request.url.startswith((LOCAL, "data:")) or errors.append(f"outside request: {request.url}"),
-    )
-    yield page
-    context.close()
-    assert errors == [], errors
 
 
 def table(page: Page, section: str) -> Locator:

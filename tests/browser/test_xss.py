@@ -11,11 +11,11 @@ import pytest
 import yaml
 from playwright.sync_api import Browser
 
-from helpers import DATA, mkdocs_build, serving, write_site
+from helpers import mkdocs_build, serving, write_site
+from xss_cards import PAYLOADS, hostile_card
 
 pytestmark = pytest.mark.browser
 
-PAYLOADS = [line for line in (DATA / "xss-payloads.txt").read_text().splitlines() if line]
 TRAP = """
 window.__xss = [];
 for (const name of ["alert", "confirm", "prompt", "print", "open"]) {
@@ -24,57 +24,13 @@ for (const name of ["alert", "confirm", "prompt", "print", "open"]) {
 """
 
 
-def hostile_card(index: int, payload: str) -> dict:
-    """A draft whose every free-text field holds ``payload`` (cut to the field's length limit)."""
-    short = payload[:60]
-    return {
-        "id": f"xss-{index:02d}",
-        "name": payload[:120],
-        "version": "1.0",
-        "status": "draft",
-        "summary": payload,
-        "description": f"Before. {payload} After.\n\n- {payload}\n\n**{payload}**",
-        "owners": [{"name": payload, "email": "ada@example.com", "team": short}],
-        "task": payload[:80],
-        "tags": [short, "xss"],
-        "license": "MIT",
-        "risk_tier": "low",
-        "model_details": {
-            "architecture": payload,
-            "framework": payload,
-            "input_format": payload,
-            "output_format": payload,
-            "citation": payload,
-        },
-        "intended_use": {"primary_uses": [payload], "primary_users": [payload], "out_of_scope": [payload]},
-        "factors": {"relevant": [payload], "evaluation": [payload]},
-        "metrics": [
-            {
-                "name": payload[:80],
-                "value": 0.5,
-                "slice": payload,
-                "dataset": payload,
-                "confidence_interval": [0.4, 0.6],
-                "threshold": 0.45,
-                "unit": "fraction",
-            },
-            {"name": payload[:80], "value": 0.7, "slice": "other", "dataset": payload},
-        ],
-        "training_data": [{"name": payload, "description": payload, "size": payload, "sensitive_data": payload}],
-        "evaluation_data": [{"name": payload, "description": payload, "link": "https://example.com/data"}],
-        "ethical_considerations": [{"risk": payload, "mitigation": payload}],
-        "limitations": [payload],
-        "caveats_and_recommendations": [payload],
-        "environmental_impact": {"hardware": payload, "region": payload, "hours": 1},
-        "links": [{"title": payload, "url": "https://example.com/?q=%3Cscript%3E"}],
-    }
-
-
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
     root = tmp_path_factory.mktemp("xss")
     cards = {
-        f"xss-{i:02d}/1.0.yaml": yaml.safe_dump(hostile_card(i, p), allow_unicode=True, sort_keys=False)
+        f"xss-{i:02d}/1.0.yaml": yaml.safe_dump(
+            hostile_card(f"xss-{i:02d}", "1.0", p), allow_unicode=True, sort_keys=False
+        )
         for i, p in enumerate(PAYLOADS)
     }
     write_site(root, cards, plugin_options="cards_dir: cards\nshow_drafts: true")

@@ -162,6 +162,12 @@ def _tier_change(old: Card, new: Card, policy: ApprovalPolicy) -> Change | None:
     )
 
 
+def _with_tier(changes: list[Change], old: Card, new: Card, policy: ApprovalPolicy) -> list[Change]:
+    """``changes`` with the risk tier's change first and saying which roles the new tier needs."""
+    tier = _tier_change(old, new, policy)
+    return changes if tier is None else [tier, *(c for c in changes if c.field != "risk_tier")]
+
+
 def _identity_changes(old: Card, new: Card) -> list[Change]:
     found = []
     for name in ("id", "version"):
@@ -244,10 +250,7 @@ def diff_catalogs(
             entry = CardDiff("added", new.id, new.version, new.name, None, new.source, new=new)
             if previous is not None:
                 entry.compared_with = previous.version
-                entry.changes = card_changes(previous.data, new.data, schema)
-                tier = _tier_change(previous, new, policy)
-                if tier is not None:
-                    entry.changes = [tier, *(c for c in entry.changes if c.field != "risk_tier")]
+                entry.changes = _with_tier(card_changes(previous.data, new.data, schema), previous, new, policy)
             else:
                 entry.changes.append(
                     Change(
@@ -264,10 +267,9 @@ def diff_catalogs(
             entry.needs = _needs(new, new_review, registry, policy)
             diff.cards.append(entry)
             continue
-        changes = [*_identity_changes(old, new), *card_changes(old.data, new.data, schema)]
-        tier = _tier_change(old, new, policy)
-        if tier is not None:
-            changes = [tier, *(c for c in changes if c.field != "risk_tier")]
+        changes = _with_tier(
+            [*_identity_changes(old, new), *card_changes(old.data, new.data, schema)], old, new, policy
+        )
         old_review = base.reviews.get(old.key) or review_card(old, policy, registry, today)
         stale = _stale(old, new, old_review, new_review)
         if not changes and not stale and old.data.get("approvals") == new.data.get("approvals"):
@@ -307,31 +309,25 @@ def diff_catalogs(
 
 def _approval_changes(entry: CardDiff, old: Card, new: Card) -> None:
     """Approvals added or removed by the change: governance, since they decide what is published."""
-    before = [(a["approver"], a["role"], str(a["date"])) for a in old.data.get("approvals", [])]
-    after = [(a["approver"], a["role"], str(a["date"])) for a in new.data.get("approvals", [])]
-    for approver, role, date in after:
-        if (approver, role, date) not in before:
-            entry.changes.append(
-                Change(
-                    "governance",
-                    "added",
-                    "approvals",
-                    f"approvals: {approver} approved as {role} on {date}",
-                    ("approvals",),
-                    None,
-                    {"approver": approver, "role": role, "date": date},
-                )
+
+    def approvals(card: Card) -> list[dict[str, str]]:
+        return [
+            {"approver": a["approver"], "role": a["role"], "date": str(a["date"])}
+            for a in card.data.get("approvals", [])
+        ]
+
+    before, after = approvals(old), approvals(new)
+    for kind, items, others in (("added", after, before), ("removed", before, after)):
+        for item in items:
+            if item in others:
+                continue
+            approver, role, date = item["approver"], item["role"], item["date"]
+            summary = (
+                f"{approver} approved as {role} on {date}"
+                if kind == "added"
+                else f"removed {approver}'s approval as {role} ({date})"
             )
-    for approver, role, date in before:
-        if (approver, role, date) not in after:
+            old_value, new_value = (None, item) if kind == "added" else (item, None)
             entry.changes.append(
-                Change(
-                    "governance",
-                    "removed",
-                    "approvals",
-                    f"approvals: removed {approver}'s approval as {role} ({date})",
-                    ("approvals",),
-                    {"approver": approver, "role": role, "date": date},
-                    None,
-                )
+                Change("governance", kind, "approvals", f"approvals: {summary}", ("approvals",), old_value, new_value)
             )

@@ -37,15 +37,17 @@ def _heading(entry: CardDiff) -> str:
     return f"{entry.title}: {entry.state}{compared} ({_where(entry)})"
 
 
+def _counts(diff: CatalogDiff) -> str:
+    return f"{len(diff.cards)} card version(s) changed: " + ", ".join(
+        f"{count} {level}" for level, count in diff.counts().items()
+    )
+
+
 def format_text(diff: CatalogDiff) -> str:
     lines = [f"{diff.base} → {diff.head}"]
     if not diff.changed:
         return "\n".join([*lines, "no card changed"]) + "\n"
-    counts = diff.counts()
-    lines.append(
-        f"{len(diff.cards)} card version(s) changed: "
-        + ", ".join(f"{count} {level}" for level, count in counts.items())
-    )
+    lines.append(_counts(diff))
     if diff.governance:
         lines += ["", "the rules cards are judged by changed (governance review needed):"]
         lines += [f"  {change.level:<10}  {change.summary}" for change in diff.governance]
@@ -76,12 +78,7 @@ def format_markdown(diff: CatalogDiff) -> str:
     lines.append("")
     if not diff.changed:
         return "\n".join([*lines, "No card changed."]) + "\n"
-    counts = diff.counts()
-    lines.append(
-        f"{len(diff.cards)} card version(s) changed: "
-        + ", ".join(f"{count} {level}" for level, count in counts.items())
-        + "."
-    )
+    lines.append(_counts(diff) + ".")
     lines.append("")
     if diff.governance:
         lines += ["### The rules cards are judged by changed", ""]
