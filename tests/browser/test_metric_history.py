@@ -67,18 +67,6 @@ def history_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    yield page
-    context.close()
-    assert errors == []
-
-
 def test_a_regression_is_flagged_in_words_and_the_history_is_open(page: Page, history_site_url: str) -> None:
     page.goto(history_site_url + "models/scorer/1.1/")
     details = page.locator("details.mc-history")
@@ -131,8 +119,16 @@ def test_the_history_opens_with_the_keyboard(page: Page, history_site_url: str) 
     expect(details).not_to_have_attribute("open", "")
 
 
+def test_an_older_version_links_to_the_history_on_the_latest(page: Page, history_site_url: str) -> None:
+    page.goto(history_site_url + "models/ranker/1.0/")
+    expect(page.locator("figure.mc-chart--history")).to_have_count(0)
+    page.get_by_role("link", name="the latest version's page").click()
+    expect(page).to_have_url(history_site_url + "models/ranker/2.0/#metric-history")
+    expect(page.locator("details.mc-history")).to_have_count(1)
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("path", ["models/scorer/1.1/", "models/ranker/1.0/"])
+@pytest.mark.parametrize("path", ["models/scorer/1.1/", "models/ranker/2.0/"])
 def test_no_accessibility_violations_in_either_palette(
     browser: Browser, history_site_url: str, scheme: str, path: str
 ) -> None:

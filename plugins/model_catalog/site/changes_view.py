@@ -1,5 +1,6 @@
 """What a card page says of changes: what changed since the version before, and (on the model's page, its latest
-version's) the history of every version. From the cards themselves, by the same diff ``model-catalog diff`` makes:
+version's) the history of every version: the newest change in full, the others as a line each, since each
+version's own page has its changes in full (a model of many versions keeps a page of bounded size). From the cards themselves, by the same diff ``model-catalog diff`` makes:
 no hand-written changelog is needed."""
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ FIELD_TITLES = {
     "risk_tier": "Risk tier",
 }
 """Sections as the card page names them; other fields are shown by their name in the card format."""
+SHOWN_PER_CLASS = 8
+"""Changes of one class listed on a card page; the others are counted, and the compare page shows them all: a
+version that rewrites its whole card keeps a page of bounded size."""
 
 
 @dataclass
@@ -47,19 +51,17 @@ class VersionChanges:
     """What changed from ``previous`` to ``version``, grouped by class, most important first."""
 
     version: str
+    href: str
+    """This version's page, whose "What changed" section has every change in full."""
     previous: str
     previous_href: str
     updated: str
     compare_href: str | None
-    groups: list[tuple[str, str, list[ChangeLine]]] = field(default_factory=list)
-    """(class, its title, its changes)."""
-
-    @property
-    def count(self) -> int:
-        return sum(len(lines) for _, _, lines in self.groups)
+    groups: list[tuple[str, str, list[ChangeLine], int]] = field(default_factory=list)
+    """(class, its title, the changes listed, how many in all)."""
 
     def counts(self) -> list[tuple[str, int]]:
-        return [(level, len(lines)) for level, _, lines in self.groups]
+        return [(level, total) for level, _, _, total in self.groups]
 
 
 def _line(change: Change) -> ChangeLine:
@@ -78,15 +80,17 @@ def version_changes(
     changes = card_changes(previous.data, card.data, schema)
     view = VersionChanges(
         card.version,
+        href(card),
         previous.version,
         href(previous),
         iso_date(card.data.get("updated") or card.data.get("created")),
         compare_href(previous, card),
     )
     for level in reversed(LEVELS):
-        lines = [_line(change) for change in changes if change.level == level]
-        if lines:
-            view.groups.append((level, LEVEL_TITLES[level], lines))
+        of_level = [change for change in changes if change.level == level]
+        if of_level:
+            shown = [_line(change) for change in of_level[:SHOWN_PER_CLASS]]
+            view.groups.append((level, LEVEL_TITLES[level], shown, len(of_level)))
     return view
 
 

@@ -92,6 +92,8 @@ class CardView:
     metric_rows: list[MetricRow]
     charts: list[Chart]
     history: list[HistoryChart]
+    history_elsewhere: str | None
+    """On an older version's page, the link to the latest version's, which shows the history (None: no history)."""
     """A chart across versions for each measurement of this version that two or more versions report."""
     base: dict[str, Any] | None
     derived: list[dict[str, Any]]
@@ -200,6 +202,8 @@ def card_view(
         if include_drafts or not other.is_draft
     ]
     metrics = card.data.get("metrics", [])
+    # Shown on the model's page (its latest version) only: the charts hold every version; older pages link there.
+    history = history_charts([(v.version, v.data.get("metrics", [])) for v in reversed(versions)], card.version)
     return CardView(
         card=card,
         data=card.data,
@@ -217,7 +221,8 @@ def card_view(
         banners=banners,
         metric_rows=metric_rows(metrics),
         charts=metric_charts(metrics),
-        history=history_charts([(v.version, v.data.get("metrics", [])) for v in reversed(versions)], card.version),
+        history=history if latest is card else [],
+        history_elsewhere=href(page_url(latest)) if history and latest is not card else None,
         base=base,
         derived=derived,
         extra_fields={key: value for key, value in card.data.items() if key not in RENDERED_FIELDS},
