@@ -3,6 +3,7 @@ is flagged in words, the charts pass axe in both palettes, and their <details> o
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 from collections.abc import Iterator
@@ -68,7 +69,7 @@ def history_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def test_a_regression_is_flagged_in_words_and_the_history_is_open(page: Page, history_site_url: str) -> None:
-    page.goto(history_site_url + "models/scorer/1.1/")
+    page.goto(history_site_url + "models/scorer/compare/")
     details = page.locator("details.mc-history")
     expect(details).to_have_attribute("open", "")
     expect(details.locator("summary")).to_have_text("2 measurements across 2 versions: ▼ 1 with a regression")
@@ -100,7 +101,7 @@ def test_a_regression_is_flagged_in_words_and_the_history_is_open(page: Page, hi
 
 
 def test_the_history_opens_with_the_keyboard(page: Page, history_site_url: str) -> None:
-    page.goto(history_site_url + "models/ranker/2.0/")
+    page.goto(history_site_url + "models/ranker/compare/")
     details = page.locator("details.mc-history")
     expect(details).not_to_have_attribute("open", "")
     chart = details.locator("figure.mc-chart--history svg")
@@ -119,16 +120,20 @@ def test_the_history_opens_with_the_keyboard(page: Page, history_site_url: str) 
     expect(details).not_to_have_attribute("open", "")
 
 
-def test_an_older_version_links_to_the_history_on_the_latest(page: Page, history_site_url: str) -> None:
-    page.goto(history_site_url + "models/ranker/1.0/")
+def test_the_latest_version_sums_up_the_history_and_links_to_its_charts(page: Page, history_site_url: str) -> None:
+    page.goto(history_site_url + "models/scorer/1.1/")
+    summary = page.locator("#metric-history")
+    expect(summary).to_contain_text("▼ 1 with a regression")
     expect(page.locator("figure.mc-chart--history")).to_have_count(0)
-    page.get_by_role("link", name="the latest version's page").click()
-    expect(page).to_have_url(history_site_url + "models/ranker/2.0/#metric-history")
-    expect(page.locator("details.mc-history")).to_have_count(1)
+    summary.get_by_role("link", name="charts on the compare page").click()
+    expect(page).to_have_url(
+        re.compile(re.escape(history_site_url + "models/scorer/compare/") + r"\?.*#metric-history$")
+    )
+    expect(page.locator("details.mc-history")).to_have_attribute("open", "")
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("path", ["models/scorer/1.1/", "models/ranker/2.0/"])
+@pytest.mark.parametrize("path", ["models/scorer/compare/", "models/ranker/compare/"])
 def test_no_accessibility_violations_in_either_palette(
     browser: Browser, history_site_url: str, scheme: str, path: str
 ) -> None:

@@ -9,7 +9,8 @@ from pathlib import Path
 from helpers import CARD
 from model_catalog.cards.loader import load_card
 from model_catalog.cards.model import Card, Catalog
-from model_catalog.site.changes_view import SHOWN_PER_CLASS
+from model_catalog.cards.schema import CardSchema
+from model_catalog.site.changes_view import change_history
 from model_catalog.site.templates import TemplateRenderer
 from model_catalog.site.views import card_view
 
@@ -56,32 +57,49 @@ EDITS = {
 }  # fmt: skip
 
 
-def test_an_older_version_says_what_changed_since_the_one_before(tmp_path: Path) -> None:
+def test_a_version_counts_what_changed_and_lists_its_governance_changes(tmp_path: Path) -> None:
     cards = versions(tmp_path, EDITS)
     shown = text(page(cards, cards[1]))
-    assert "What changed since version 1.0 Compared with version 1.0 (see both side by side)" in shown
+    assert "Changed from version 1.0: 1 governance, 1 material (every change)." in shown
     assert 'Risk tier: "low" → "medium"' in shown
-    assert 'Limitations: added "Refunds are not scored"' in shown
-    assert "Change history" not in shown
-    assert "What changed" not in text(page(cards, cards[0])), "the first version has nothing to compare with"
+    assert "Refunds are not scored" not in shown.split("Versions", 1)[1], "material changes are counted, not listed"
+    assert "Changed from" not in text(page(cards, cards[0])), "the first version has nothing to compare with"
+    html = page(cards, cards[1])
+    assert '(<a href="models/fraud/compare/?a=1.0&amp;b=1.1">every change</a>)' in html
 
 
-def test_the_latest_version_has_the_history_newest_in_full_and_a_line_for_each_earlier(tmp_path: Path) -> None:
+def test_the_latest_version_counts_each_versions_changes_in_its_list(tmp_path: Path) -> None:
     cards = versions(tmp_path, EDITS)
-    html = page(cards, cards[2])
-    shown = text(html)
-    assert "Change history" in shown and "Version 2.0, 2025-02-01: 1 editorial" in shown
-    assert 'summary: "Flags risky payments." → "Flags risky card payments."' in shown
-    assert "Version 1.1, 2025-02-01: 1 governance, 1 material since 1.0 (side by side)" in shown
-    assert '<a href="models/fraud/1.1/#changes">Version 1.1</a>' in html
-    assert 'added "Refunds are not scored"' not in shown, "an earlier version's changes in full are on its own page"
+    shown = text(page(cards, cards[2]))
+    assert "Changed from version 1.1: 1 editorial (every change)." in shown
+    assert "1.1 In review, updated 2025-02-01: 1 governance, 1 material since 1.0" in shown
+    assert "2.0 In review latest, updated 2025-02-01 1.1" in shown, "the page's own version is counted above"
+    older = text(page(cards, cards[1]))
+    assert "2.0 In review latest, updated 2025-02-01 1.1 In review" in older, "counted on the latest page only"
 
 
-def test_many_changes_are_counted_beyond_a_few_and_the_comparison_shows_them(tmp_path: Path) -> None:
-    limitations = ", ".join(f"Limitation number {n} of many" for n in range(SHOWN_PER_CLASS + 3))
-    many = [("[Unseen merchants are scored poorly]", f"[Unseen merchants are scored poorly, {limitations}]")]
-    cards = versions(tmp_path, {"1.0": [], "1.1": many})
-    shown = text(page(cards, cards[1]))
-    assert f"What the card claims ({SHOWN_PER_CLASS + 3})" in shown
-    assert shown.count("Limitations: added") == SHOWN_PER_CLASS
-    assert "and 3 more: see every difference side by side" in shown
+def test_the_compare_page_lists_every_change_of_every_version(tmp_path: Path) -> None:
+    limitations = ", ".join(f"Limitation number {n} of many" for n in range(12))
+    many = [("Refunds are not scored]", f"Refunds are not scored, {limitations}]")]
+    cards = versions(tmp_path, {**EDITS, "2.1": many})
+    newest_first = list(reversed(cards))
+    changes = change_history(
+        newest_first, CardSchema.load(), href=lambda card: f"../{card.version}/", compare_href=lambda old, new: None
+    )
+    shown = text(TemplateRenderer().render("partials/version-changes.html", changes=changes))
+    assert shown.count('Limitations: added "Limitation number') == 12
+    assert "Version 2.1, 2025-02-01: 12 material since 2.0" in shown
+    assert "Version 1.1, 2025-02-01: 1 governance, 1 material since 1.0" in shown
+    assert 'Limitations: added "Refunds are not scored"' in shown
+    assert [entry.version for entry in changes] == ["2.1", "2.0", "1.1"]
+
+
+def test_the_latest_version_sums_up_the_metric_history_and_links_to_its_charts(tmp_path: Path) -> None:
+    dropped = [("value: 0.81, slice: card, confidence_interval: [0.78, 0.84]", "value: 0.7, slice: card, "
+                "confidence_interval: [0.67, 0.73]")]  # fmt: skip
+    cards = versions(tmp_path, {"1.0": [], "1.1": dropped})
+    html = page(cards, cards[1])
+    assert "Metric history across versions: 2 measurements, ▼ 1 with a regression (recall, slice card" in text(html)
+    assert '<a href="models/fraud/compare/?a=1.0&amp;b=1.1#metric-history">charts on the compare page</a>' in html
+    assert "mc-chart--history" not in html, "the charts are on the compare page"
+    assert "Metric history" not in page(cards, cards[0])

@@ -9,10 +9,9 @@ from pathlib import Path
 
 from helpers import CARD, REPO
 from model_catalog.cards.loader import load_card
-from model_catalog.cards.model import Card, Catalog
+from model_catalog.cards.model import Card, version_key
 from model_catalog.site.charts import HistoryChart, history_charts
 from model_catalog.site.templates import TemplateRenderer
-from model_catalog.site.views import card_view
 
 
 def write_versions(tmp_path: Path, versions: dict[str, list[str]]) -> list[Card]:
@@ -137,19 +136,16 @@ def test_credit_risk_versions_measure_different_data_sets() -> None:
 
 
 def render_page(cards: list[Card], current: Card) -> str:
-    view = card_view(
-        current,
-        Catalog(cards=cards),
-        page_url=lambda card: f"models/{card.id}/{card.version}/",
-        export_urls=lambda card: {"json": "card.json", "huggingface": "README.txt", "cyclonedx": "bom.json"},
-        href=lambda target: target,
-        include_drafts=True,
-        edit_url=None,
-    )
-    return TemplateRenderer().render("card.html", view=view, card=view.data)
+    """The metric history as the model's compare page shows it (the card page sums it up and links there)."""
+    versions = sorted(cards, key=lambda card: version_key(card.version), reverse=True)
+    view = {
+        "history": history_charts([(c.version, c.data["metrics"]) for c in reversed(versions)], current.version),
+        "versions": [{"version": c.version} for c in versions],
+    }
+    return TemplateRenderer().render("partials/metric-history.html", view=view)
 
 
-def test_the_card_page_shows_history_in_one_details_open_only_with_a_regression(tmp_path: Path) -> None:
+def test_the_history_is_in_one_details_open_only_with_a_regression(tmp_path: Path) -> None:
     """Two slices only (no slice chart), yet the history is there."""
     cards = write_versions(
         tmp_path,
@@ -162,7 +158,7 @@ def test_the_card_page_shows_history_in_one_details_open_only_with_a_regression(
     )  # fmt: skip
     html = render_page(cards, cards[1])
     assert 'class="mc-chart mc-chart--dots"' not in html and "mc-chart--bars" not in html
-    assert '<h3 id="metric-history">Metric history</h3>' in html
+    assert '<h2 id="metric-history">Metric history</h2>' in html
     assert html.count('<details class="mc-history') == 1 and '<details class="mc-history" open>' in html
     assert "2 measurements across 2 versions: ▼ 1 with a regression" in html
     figures = re.findall(r'<figure class="mc-chart mc-chart--history" id="(mc-history-\d)">', html)

@@ -1,6 +1,8 @@
-"""What a card page says of changes: what changed since the version before, and (on the model's page, its latest
-version's) the history of every version: the newest change in full, the others as a line each, since each
-version's own page has its changes in full (a model of many versions keeps a page of bounded size). From the cards themselves, by the same diff ``model-catalog diff`` makes:
+"""What the site says of changes, from the cards themselves, by the same diff ``model-catalog diff`` makes (no
+hand-written changelog is needed): a card page counts what changed since the version before, by class, and lists
+its governance changes; the model's latest version counts each version's changes in its list of versions; the
+model's compare page lists every change of every version. A card page stays under 30 KB, however much a version
+rewrites. From the cards themselves, by the same diff ``model-catalog diff`` makes:
 no hand-written changelog is needed."""
 
 from __future__ import annotations
@@ -34,9 +36,9 @@ FIELD_TITLES = {
     "risk_tier": "Risk tier",
 }
 """Sections as the card page names them; other fields are shown by their name in the card format."""
-SHOWN_PER_CLASS = 8
-"""Changes of one class listed on a card page; the others are counted, and the compare page shows them all: a
-version that rewrites its whole card keeps a page of bounded size."""
+SHOWN_PER_CLASS = 3
+"""Governance changes a card page lists; it counts the others, and the model's compare page lists every change:
+each card page stays under 30 KB, however much a version rewrites."""
 
 
 @dataclass
@@ -48,11 +50,11 @@ class ChangeLine:
 
 @dataclass
 class VersionChanges:
-    """What changed from ``previous`` to ``version``, grouped by class, most important first."""
+    """What changed from ``previous`` to ``version``, every change grouped by class, most important first."""
 
     version: str
     href: str
-    """This version's page, whose "What changed" section has every change in full."""
+    """This version's page."""
     previous: str
     previous_href: str
     updated: str
@@ -62,6 +64,16 @@ class VersionChanges:
 
     def counts(self) -> list[tuple[str, int]]:
         return [(level, total) for level, _, _, total in self.groups]
+
+    def summary(self) -> str:
+        """``3 governance, 57 material, 10 editorial since 1.0``."""
+        counted = ", ".join(f"{total} {level}" for level, total in self.counts()) or "no change to the content"
+        return f"{counted} since {self.previous}"
+
+    @property
+    def governance(self) -> list[ChangeLine]:
+        """The governance changes (status, risk tier, owners, license): the few a card page lists."""
+        return next((lines for level, _, lines, _ in self.groups if level == "governance"), [])
 
 
 def _line(change: Change) -> ChangeLine:
@@ -89,8 +101,7 @@ def version_changes(
     for level in reversed(LEVELS):
         of_level = [change for change in changes if change.level == level]
         if of_level:
-            shown = [_line(change) for change in of_level[:SHOWN_PER_CLASS]]
-            view.groups.append((level, LEVEL_TITLES[level], shown, len(of_level)))
+            view.groups.append((level, LEVEL_TITLES[level], [_line(change) for change in of_level], len(of_level)))
     return view
 
 

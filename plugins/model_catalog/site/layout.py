@@ -30,6 +30,8 @@ from model_catalog.errors import CardError
 from model_catalog.formats import EXPORTERS
 from model_catalog.formats.catalog_json import write_catalog_json
 from model_catalog.review.gate import ReviewState
+from model_catalog.site.changes_view import change_history
+from model_catalog.site.charts import history_charts
 from model_catalog.site.compare import compare_link, compare_query, model_compare_view
 from model_catalog.site.html import compact_html, toc_of
 from model_catalog.site.templates import TemplateRenderer
@@ -481,8 +483,19 @@ class CatalogSite:
         elif page.kind == "problems":
             html = self.renderer.render("problems.html", problems=self.problems)
         elif page.kind == "model-compare":
-            compared = model_compare_view(page.versions, lambda card: href(self.card_url(card)))
-            html = self.renderer.render("model-compare.html", view=compared)
+            card_href: Callable[[Card], str] = lambda card: href(self.card_url(card))  # noqa: E731
+            compared = model_compare_view(page.versions, card_href)
+            latest = page.versions[0]
+            compared["history"] = history_charts(
+                [(v.version, v.data.get("metrics", [])) for v in reversed(page.versions)], latest.version
+            )
+            changes = change_history(
+                page.versions,
+                self.schema,
+                href=card_href,
+                compare_href=lambda old, new: compare_query(old.version, new.version),
+            )
+            html = self.renderer.render("model-compare.html", view=compared, changes=changes)
         elif page.kind == "compare":
             # Placeholders the script fills in with a checked id and version.
             pattern = self._path("{id}", "{version}", "index.md")

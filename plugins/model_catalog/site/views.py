@@ -92,9 +92,10 @@ class CardView:
     metric_rows: list[MetricRow]
     charts: list[Chart]
     history: list[HistoryChart]
-    history_elsewhere: str | None
-    """On an older version's page, the link to the latest version's, which shows the history (None: no history)."""
-    """A chart across versions for each measurement of this version that two or more versions report."""
+    """On the latest version's page, a chart across versions for each measurement two or more versions report:
+    summed up there, drawn on the model's compare page (``history_href``)."""
+    history_href: str | None
+    """The model's compare page, where the charts across versions and every version's changes are."""
     base: dict[str, Any] | None
     derived: list[dict[str, Any]]
     extra_fields: dict[str, Any]
@@ -103,10 +104,10 @@ class CardView:
     edit_url: str | None
     review: ReviewState | None
     changed: VersionChanges | None = None
-    """What changed since the version before (None for a model's first version, and on its latest version's
-    page, which shows the whole ``change_history`` instead)."""
-    change_history: list[VersionChanges] = field(default_factory=list)
-    """Every version's changes from the one before, newest first: on the latest version's page only."""
+    """What changed since the version before (None for a model's first version)."""
+    version_changes: dict[str, str] = field(default_factory=dict)
+    """On the latest version's page, each version's changes from the one before, counted by class: the change
+    history, in the list of versions."""
 
 
 def metric_rows(metrics: list[dict[str, Any]]) -> list[MetricRow]:
@@ -202,8 +203,14 @@ def card_view(
         if include_drafts or not other.is_draft
     ]
     metrics = card.data.get("metrics", [])
-    # Shown on the model's page (its latest version) only: the charts hold every version; older pages link there.
-    history = history_charts([(v.version, v.data.get("metrics", [])) for v in reversed(versions)], card.version)
+    older = versions[versions.index(card) + 1] if card in versions and versions[-1] is not card else None
+    history = (
+        history_charts([(v.version, v.data.get("metrics", [])) for v in reversed(versions)], card.version)
+        if latest is card
+        else []
+    )
+    schema = schema or CardSchema.load()
+    page_href: Callable[[Card], str] = lambda other: href(page_url(other))  # noqa: E731
     return CardView(
         card=card,
         data=card.data,
@@ -221,35 +228,22 @@ def card_view(
         banners=banners,
         metric_rows=metric_rows(metrics),
         charts=metric_charts(metrics),
-        history=history if latest is card else [],
-        history_elsewhere=href(page_url(latest)) if history and latest is not card else None,
+        history=history,
+        history_href=compare_href(versions[1], latest) if len(versions) > 1 else None,
         base=base,
         derived=derived,
         extra_fields={key: value for key, value in card.data.items() if key not in RENDERED_FIELDS},
         export_hrefs={name: href(url) for name, url in export_urls(card).items()},
         edit_url=edit_url,
         review=review,
-        **_changes(card, versions, schema or CardSchema.load(), lambda other: href(page_url(other)), compare_href),
+        changed=version_changes(older, card, schema, href=page_href, compare_href=compare_href) if older else None,
+        version_changes={
+            entry.version: entry.summary()
+            for entry in change_history(versions, schema, href=page_href, compare_href=compare_href)
+        }
+        if latest is card
+        else {},
     )
-
-
-def _changes(
-    card: Card,
-    versions: list[Card],
-    schema: CardSchema,
-    href: Callable[[Card], str],
-    compare_href: Callable[[Card, Card], str | None],
-) -> dict[str, Any]:
-    """The ``changed`` or ``change_history`` of a card's view (see :class:`CardView`)."""
-    if card not in versions:
-        return {}
-    if versions[0] is card:
-        return {"change_history": change_history(versions, schema, href=href, compare_href=compare_href)}
-    at = versions.index(card)
-    if at + 1 < len(versions):
-        older = versions[at + 1]
-        return {"changed": version_changes(older, card, schema, href=href, compare_href=compare_href)}
-    return {}
 
 
 def headline_metric(card: Card) -> dict[str, Any] | None:
