@@ -137,8 +137,8 @@ class _Differ:
         gone = [item for item in old if item not in new]
         came = [(index, item) for index, item in enumerate(new) if item not in old]
         for index, item in came:
-            match = max(gone, key=lambda g: _alike(g, item), default=None)
-            if match is not None and _alike(match, item) >= REWORDED:
+            match = _reworded_from(item, gone)
+            if match is not None:
                 gone.remove(match)
                 self.changes.append(
                     Change(
@@ -228,8 +228,25 @@ def _all(items: list[Any], kind: type) -> bool:
     return all(isinstance(item, kind) for item in items)
 
 
-def _alike(a: str, b: str) -> float:
-    return difflib.SequenceMatcher(None, a.lower(), b.lower(), autojunk=False).ratio()
+def _reworded_from(item: str, gone: list[str]) -> str | None:
+    """The item of ``gone`` most alike ``item`` (the first of equals), if at least :data:`REWORDED` alike.
+
+    difflib's ratio takes time in the square of the lengths, and a version that rewrites its limitations compares
+    each new one with each old one: its cheap upper bounds (``real_quick_ratio``, ``quick_ratio``, as
+    ``difflib.get_close_matches`` uses them) leave out the items that cannot beat the best so far. This halved
+    the rendering of a 2,000-card catalog of many versions (docs/performance.md).
+    """
+    matcher = difflib.SequenceMatcher(None, autojunk=False)
+    matcher.set_seq2(item.lower())  # difflib caches what it learns of the second sequence
+    best, best_ratio = None, REWORDED
+    for candidate in gone:
+        matcher.set_seq1(candidate.lower())
+        if matcher.real_quick_ratio() < best_ratio or matcher.quick_ratio() < best_ratio:
+            continue
+        ratio = matcher.ratio()
+        if ratio > best_ratio or (ratio == best_ratio and best is None):
+            best, best_ratio = candidate, ratio
+    return best
 
 
 def _title(item: dict[str, Any], key: str) -> Any:

@@ -76,6 +76,24 @@ class VersionChanges:
         return next((lines for level, _, lines, _ in self.groups if level == "governance"), [])
 
 
+_MEMO: dict[tuple[str, str, str], list[Change]] = {}
+"""The changes between two cards, by their fingerprints and the schema's digest: a pair is shown on the newer
+card's page, counted on the latest version's and listed on the compare page, so made once per process."""
+MEMO_SIZE = 65536
+
+
+def _changes_between(previous: Card, card: Card, schema: CardSchema) -> list[Change]:
+    if not (previous.fingerprint and card.fingerprint):  # a card made in code has none: nothing to key it by
+        return card_changes(previous.data, card.data, schema)
+    key = (previous.fingerprint, card.fingerprint, schema.digest)
+    found = _MEMO.get(key)
+    if found is None:
+        if len(_MEMO) >= MEMO_SIZE:  # bounded: a catalog's pairs are read in model order, so old ones are done
+            _MEMO.clear()
+        found = _MEMO[key] = card_changes(previous.data, card.data, schema)
+    return found
+
+
 def _line(change: Change) -> ChangeLine:
     title = FIELD_TITLES.get(change.field, change.field)
     return ChangeLine(title, change.what, change.kind)
@@ -89,7 +107,7 @@ def version_changes(
     href: Callable[[Card], str],
     compare_href: Callable[[Card, Card], str | None],
 ) -> VersionChanges:
-    changes = card_changes(previous.data, card.data, schema)
+    changes = _changes_between(previous, card, schema)
     view = VersionChanges(
         card.version,
         href(card),
