@@ -162,6 +162,7 @@ def variants(value: Any) -> st.SearchStrategy[Any]:
     return replacements
 
 
+@pytest.mark.slow
 @settings(
     max_examples=2500, deadline=dt.timedelta(seconds=2), derandomize=True, suppress_health_check=[HealthCheck.too_slow]
 )

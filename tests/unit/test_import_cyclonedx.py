@@ -278,6 +278,7 @@ def test_what_is_not_a_cyclonedx_json_bom_is_refused_naming_what_to_do(text: str
 # Hostile input
 
 
+@pytest.mark.slow
 def test_a_value_of_any_shape_anywhere_is_reported_never_fatal(tmp_path: Path) -> None:
     bom = json.loads((REAL / "valid-machine-learning-1.6.json").read_text())
     graphic = bom["components"][0]["modelCard"]["quantitativeAnalysis"]["graphics"]["collection"][0]["image"]

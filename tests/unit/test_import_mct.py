@@ -278,6 +278,7 @@ def test_what_is_not_an_mct_file_is_refused_naming_what_to_do(text: str, message
 # Hostile input: wrong types, deep nesting, huge text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stem", ["full", "model_card_v0_0_1"])
 def test_a_value_of_any_shape_anywhere_is_reported_never_fatal(stem: str, tmp_path: Path) -> None:
     card = json.loads((REAL / f"{stem}.json").read_text())
